@@ -1,0 +1,74 @@
+"""Organisations (huvudman), school units (skolenhet) and groups."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from core.models.dated import Dated
+
+
+class SchoolForm(models.TextChoices):
+    """School forms this service documents, by their SS 12000 codes."""
+
+    PRESCHOOL = "FS", "Förskola"
+    PRESCHOOL_CLASS = "FKLASS", "Förskoleklass"
+    COMPULSORY = "GR", "Grundskola"
+    LEISURE_CENTRE = "FTH", "Fritidshem"
+    UPPER_SECONDARY = "GY", "Gymnasieskola"
+
+
+class Organisation(models.Model):
+    """A school organiser (huvudman), usually a municipality."""
+
+    external_id = models.UUIDField(unique=True, null=True, blank=True)
+    name = models.CharField(max_length=200)
+    organisation_number = models.CharField(max_length=20, blank=True)
+    municipality_code = models.CharField(max_length=4, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    """A school unit (skolenhet) with the school forms it runs."""
+
+    external_id = models.UUIDField(unique=True, null=True, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="schools"
+    )
+    name = models.CharField(max_length=200)
+    school_unit_code = models.CharField(
+        max_length=8, unique=True, help_text="Skolverket's skolenhetskod."
+    )
+    school_forms = models.JSONField(
+        default=list, help_text="SS 12000 school type codes, e.g. ['GR', 'FTH']."
+    )
+    municipality_code = models.CharField(max_length=4, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupKind(models.TextChoices):
+    """What a group is for (SS 12000 `groupType`)."""
+
+    CLASS = "class", "Klass"
+    DEPARTMENT = "department", "Avdelning"
+    TEACHING = "teaching", "Undervisningsgrupp"
+    MENTOR = "mentor", "Mentorsgrupp"
+
+
+class Group(Dated):
+    """A class, preschool department, teaching group or mentor group."""
+
+    external_id = models.UUIDField(unique=True, null=True, blank=True)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="groups")
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=GroupKind.choices)
+    school_form = models.CharField(max_length=8, choices=SchoolForm.choices)
+    school_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Årskurs, where the group has one."
+    )
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,18 @@
+"""ASGI entry point: Django over HTTP, GraphQL subscriptions over websocket."""
+
+from __future__ import annotations
+
+import os
+
+from channels.routing import ProtocolTypeRouter
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
+django_application = get_asgi_application()
+
+# Imported after Django is set up: the schema loads models.
+from subscriptions.routing import websocket_application  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {"http": django_application, "websocket": websocket_application}
+)

@@ -1,0 +1,25 @@
+"""HTTP routes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import path
+from strawberry.django.views import AsyncGraphQLView
+
+from project.health import healthz
+from schema import schema
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path(
+        "graphql/",
+        AsyncGraphQLView.as_view(
+            schema=schema,
+            graphql_ide="graphiql" if settings.GRAPHIQL else None,
+            allow_queries_via_get=True,
+        ),
+        name="graphql",
+    ),
+]

@@ -1,0 +1,38 @@
+"""The GraphQL schema: one package per area, merged here."""
+
+from __future__ import annotations
+
+import strawberry
+from django.conf import settings
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.tools import merge_types
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from schema.service import ServiceQuery
+
+Query = merge_types("Query", (ServiceQuery,))
+
+
+def _extensions() -> list[object]:
+    # Factories, not instances: strawberry builds fresh ones per request.
+    extensions: list[object] = [
+        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=15),
+        lambda: MaxTokensLimiter(max_token_count=2000),
+        DjangoOptimizerExtension,
+    ]
+    if not settings.GRAPHQL_INTROSPECTION:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    if not settings.DEBUG:
+        extensions.append(MaskErrors)
+    return extensions
+
+
+schema = strawberry.Schema(query=Query, extensions=_extensions())  # type: ignore[arg-type]

@@ -1,0 +1,28 @@
+"""Websocket routes: GraphQL over graphql-transport-ws only."""
+
+from __future__ import annotations
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import URLRouter
+from django.urls import re_path
+from strawberry.channels import GraphQLWSConsumer
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from schema import schema
+from subscriptions.origin import BrowserOriginValidator
+
+websocket_application = BrowserOriginValidator(
+    AuthMiddlewareStack(
+        URLRouter(
+            [
+                re_path(
+                    r"^graphql/?$",
+                    GraphQLWSConsumer.as_asgi(
+                        schema=schema,
+                        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                    ),
+                ),
+            ]
+        )
+    )
+)
