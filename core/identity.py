@@ -67,9 +67,7 @@ def parse_civic_number(raw: str) -> CivicNumber:
     if match := _TEMPORARY.match(value):
         born = _date(*match.groups()[:3])
         if born is None:
-            raise ValidationError(
-                "temporary number %(v)s has no valid date", params={"v": raw}
-            )
+            raise ValidationError("temporary number %(v)s has no valid date", params={"v": raw})
         return CivicNumber(value, CivicNumberKind.TEMPORARY, born)
     match = _DIGITS.match(value)
     if match is None:
@@ -78,7 +76,7 @@ def parse_civic_number(raw: str) -> CivicNumber:
             params={"v": raw},
             code="format",
         )
-    year, month, day, birth_number, check = match.groups()
+    year, month, day, _, check = match.groups()
     kind = CivicNumberKind.PERSONAL
     if int(day) > _COORDINATION_OFFSET:
         kind = CivicNumberKind.COORDINATION
@@ -87,9 +85,7 @@ def parse_civic_number(raw: str) -> CivicNumber:
     if born is None:
         raise ValidationError("%(v)s has no valid date", params={"v": raw}, code="date")
     if luhn_digit(value[2:11]) != int(check):
-        raise ValidationError(
-            "%(v)s fails the check digit", params={"v": raw}, code="checksum"
-        )
+        raise ValidationError("%(v)s fails the check digit", params={"v": raw}, code="checksum")
     return CivicNumber(value, kind, born)
 
 

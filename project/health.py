@@ -18,7 +18,7 @@ def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            return bool(cursor.fetchone() == (1,))
     except Exception:  # noqa: BLE001 - any failure means unhealthy
         return False
 
@@ -37,7 +37,7 @@ async def _channel_layer_ok() -> bool:
     return bool(message.get("token") == token)
 
 
-async def healthz(request: HttpRequest) -> JsonResponse:
+async def healthz(request: HttpRequest) -> JsonResponse:  # noqa: ARG001
     """200 with each check 'ok', or 503 naming the one that failed."""
     checks = {"database": "ok" if await sync_to_async(_database_ok)() else "failing"}
     if settings.REDIS_URL:

@@ -19,7 +19,7 @@ from project.env import env_bool, env_int, env_list, env_str, redis_url
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=True)
-_DEV_SECRET = "dev-only-secret-key-not-for-production-use-0123456789abcdef"
+_DEV_SECRET = "dev-only-secret-key-not-for-production-use-0123456789abcdef"  # noqa: S105 - DEBUG only
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     msg = "SECRET_KEY must be set when DEBUG is off."

@@ -5,17 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.urls import path
-from strawberry.django.views import AsyncGraphQLView
 
 from project.health import healthz
 from schema import schema
+from schema.views import GraphQLView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path(
         "graphql/",
-        AsyncGraphQLView.as_view(
+        GraphQLView.as_view(
             schema=schema,
             graphql_ide="graphiql" if settings.GRAPHIQL else None,
             allow_queries_via_get=True,

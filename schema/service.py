@@ -13,4 +13,5 @@ class ServiceQuery:
 
     @strawberry.field(description="Version of this GraphQL API.")
     def api_version(self) -> str:
+        """Version of this GraphQL API."""
         return API_VERSION

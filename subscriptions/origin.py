@@ -23,6 +23,7 @@ class BrowserOriginValidator(OriginValidator):  # type: ignore[misc]
         super().__init__(application, settings.ALLOWED_HOSTS)
 
     def valid_origin(self, parsed_origin: ParseResult | None) -> bool:
+        """Accept no Origin (not a browser) or one of ALLOWED_HOSTS."""
         if parsed_origin is None:
             return True
         return bool(super().valid_origin(parsed_origin))

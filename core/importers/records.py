@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from core.identity import parse_civic_number
 
 
-class Invalid(Exception):
+class RecordError(Exception):
     """A record or relation breaks a rule; the message says which."""
 
 
@@ -22,7 +22,7 @@ def uid(value: Any) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         msg = f"{value!r} is not a UUID"
-        raise Invalid(msg) from None
+        raise RecordError(msg) from None
 
 
 def ref(record: Mapping[str, Any], name: str) -> uuid.UUID | None:
@@ -32,7 +32,7 @@ def ref(record: Mapping[str, Any], name: str) -> uuid.UUID | None:
         return None
     if not isinstance(value, Mapping) or "id" not in value:
         msg = f"{name} is not a reference with an id"
-        raise Invalid(msg)
+        raise RecordError(msg)
     return uid(value["id"])
 
 
@@ -45,7 +45,7 @@ def day(record: Mapping[str, Any], name: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         msg = f"{name} {value!r} is not a date (YYYY-MM-DD)"
-        raise Invalid(msg) from None
+        raise RecordError(msg) from None
 
 
 def period(record: Mapping[str, Any]) -> dict[str, dt.date | None]:
@@ -53,7 +53,7 @@ def period(record: Mapping[str, Any]) -> dict[str, dt.date | None]:
     start, end = day(record, "startDate"), day(record, "endDate")
     if start and end and end < start:
         msg = f"endDate {end} is before startDate {start}"
-        raise Invalid(msg)
+        raise RecordError(msg)
     return {"start_date": start, "end_date": end}
 
 
@@ -65,7 +65,7 @@ def civic_no(record: Mapping[str, Any]) -> tuple[str | None, dt.date | None]:
     try:
         parsed = parse_civic_number(str(value))
     except ValidationError as error:
-        raise Invalid("civicNo: " + "; ".join(error.messages)) from None
+        raise RecordError("civicNo: " + "; ".join(error.messages)) from None
     return parsed.value, parsed.birth_date
 
 

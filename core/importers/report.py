@@ -37,9 +37,7 @@ class Rejection:
 class ImportReport:
     """Counts per kind of row, and every rejection with its reason."""
 
-    counts: dict[str, Counts] = field(
-        default_factory=lambda: {k: Counts() for k in KINDS}
-    )
+    counts: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KINDS})
     rejections: list[Rejection] = field(default_factory=list)
 
     def reject(self, collection: str, record_id: object, reason: str) -> None:

@@ -56,14 +56,10 @@ def _from_directory(path: Path) -> Dataset:
 
 def _collections(path: Path, body: dict[str, Any]) -> Dataset:
     dataset = {
-        name: _records(path, name, {name: body[name]})
-        for name in COLLECTIONS
-        if name in body
+        name: _records(path, name, {name: body[name]}) for name in COLLECTIONS if name in body
     }
     if not dataset:
-        msg = (
-            f"{path}: has none of the SS 12000 collections ({', '.join(COLLECTIONS)})."
-        )
+        msg = f"{path}: has none of the SS 12000 collections ({', '.join(COLLECTIONS)})."
         raise SourceError(msg)
     return dataset
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -29,7 +29,7 @@ class Counts:
     updated: int = 0
     ended: int = 0
 
-    def __iadd__(self, other: Counts) -> Counts:
+    def __iadd__(self, other: Counts) -> Self:
         self.created += other.created
         self.updated += other.updated
         self.ended += other.ended
@@ -53,18 +53,11 @@ def sync(
     that are still open on that day get `end_date` set to the day before.
     """
     fields = sorted({name for row in desired.values() for name in row})
-    extra = (
-        ["end_date"] if end_missing_on is not None and "end_date" not in fields else []
-    )
+    extra = ["end_date"] if end_missing_on is not None and "end_date" not in fields else []
     manager = model._default_manager
-    stored = {
-        row[key]: row
-        for row in manager.filter(scope).values("pk", key, *fields, *extra)
-    }
+    stored = {row[key]: row for row in manager.filter(scope).values("pk", key, *fields, *extra)}
     new = [
-        model(**{key: k, **(create or {}), **row})
-        for k, row in desired.items()
-        if k not in stored
+        model(**{key: k, **(create or {}), **row}) for k, row in desired.items() if k not in stored
     ]
     changed = [
         model(pk=stored[k]["pk"], **row)
@@ -79,8 +72,7 @@ def sync(
         gone = [
             row["pk"]
             for k, row in stored.items()
-            if k not in desired
-            and (row["end_date"] is None or row["end_date"] >= end_missing_on)
+            if k not in desired and (row["end_date"] is None or row["end_date"] >= end_missing_on)
         ]
         counts.ended = _end(model, gone, end_missing_on - dt.timedelta(days=1))
     ids = {k: row["pk"] for k, row in stored.items()}
@@ -91,9 +83,7 @@ def sync(
 
 def _end(model: type[models.Model], pks: list[int], last_day: dt.date) -> int:
     for start in range(0, len(pks), _BATCH):
-        model._default_manager.filter(pk__in=pks[start : start + _BATCH]).update(
-            end_date=last_day
-        )
+        model._default_manager.filter(pk__in=pks[start : start + _BATCH]).update(end_date=last_day)
     return len(pks)
 
 
@@ -103,9 +93,5 @@ def _ids(model: type[models.Model], key: str, keys: list[Any]) -> dict[Any, int]
     found: dict[Any, int] = {}
     for start in range(0, len(keys), _BATCH):
         chunk = keys[start : start + _BATCH]
-        found.update(
-            model._default_manager.filter(**{f"{key}__in": chunk}).values_list(
-                key, "pk"
-            )
-        )
+        found.update(model._default_manager.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
     return found

@@ -79,16 +79,12 @@ def validator(collection: str) -> Draft202012Validator:
         name, required = REQUIRED[collection]
         contents = _registry().contents(f"/schemas/{name}")
         schema = {**contents, "required": required}
-    return Draft202012Validator(
-        schema, registry=_registry(), format_checker=FormatChecker()
-    )
+    return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker())
 
 
 def problems(collection: str, record: dict[str, Any]) -> list[str]:
     """Human-readable schema violations of `record`, empty when valid."""
-    errors = sorted(
-        validator(collection).iter_errors(record), key=lambda e: list(e.path)
-    )
+    errors = sorted(validator(collection).iter_errors(record), key=lambda e: list(e.path))
     # dict.fromkeys: the schema's if/then branches can report one fault twice.
     return list(dict.fromkeys(_describe(e.json_path, e.message) for e in errors))
 

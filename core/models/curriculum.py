@@ -11,9 +11,7 @@ class Subject(models.Model):
     external_id = models.UUIDField(
         unique=True, null=True, blank=True, help_text="SS 12000 syllabus id."
     )
-    code = models.CharField(
-        max_length=10, blank=True, help_text="Skolverket's subject code."
-    )
+    code = models.CharField(max_length=10, blank=True, help_text="Skolverket's subject code.")
     name = models.CharField(max_length=100)
 
     def __str__(self) -> str:

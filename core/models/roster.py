@@ -28,9 +28,7 @@ def _source_key() -> models.CharField[str | None, str | None]:
 class Pupil(models.Model):
     """A child in preschool or a pupil in school (barn, elev)."""
 
-    person = models.OneToOneField(
-        Person, on_delete=models.PROTECT, related_name="pupil"
-    )
+    person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="pupil")
     school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="pupils"
     )
@@ -57,12 +55,8 @@ class Guardianship(Dated):
     access rules read `relation_type`.
     """
 
-    pupil = models.ForeignKey(
-        Pupil, on_delete=models.CASCADE, related_name="guardianships"
-    )
-    guardian = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="guardianships"
-    )
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardianships")
     relation_type = models.CharField(
         max_length=20, choices=RelationType.choices, default=RelationType.CUSTODIAN
     )
@@ -78,12 +72,8 @@ class Guardianship(Dated):
 class GroupMembership(Dated):
     """A pupil's membership of a group."""
 
-    group = models.ForeignKey(
-        Group, on_delete=models.CASCADE, related_name="memberships"
-    )
-    pupil = models.ForeignKey(
-        Pupil, on_delete=models.CASCADE, related_name="memberships"
-    )
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="memberships")
     source_key = _source_key()
 
     class Meta:
@@ -145,12 +135,8 @@ class StaffRole(models.TextChoices):
 class StaffAssignment(Dated):
     """A member of staff teaching or mentoring a group, maybe in one subject."""
 
-    staff = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="staff_assignments"
-    )
-    group = models.ForeignKey(
-        Group, on_delete=models.CASCADE, related_name="staff_assignments"
-    )
+    staff = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="staff_assignments")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="staff_assignments")
     role = models.CharField(max_length=8, choices=StaffRole.choices)
     subject = models.ForeignKey(
         Subject, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -19,12 +19,17 @@ class Command(BaseCommand):
     help = "Import organisations, persons, groups, duties, activities and placements (SS 12000)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path, help="A directory of collection files, or one file.")
+        parser.add_argument(
+            "path", type=Path, help="A directory of collection files, or one file."
+        )
         parser.add_argument(
             "--today",
             type=dt.date.fromisoformat,
             default=None,
-            help="Import as of this date (YYYY-MM-DD); relations gone from the source end the day before.",
+            help=(
+                "Import as of this day (YYYY-MM-DD); "
+                "relations gone from the source end the day before."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,48 @@
+# One command per task; CI (.ci/run) calls the same targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+DEMO_PUPILS ?= 300
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: venv run serve test lint schema bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: set up, migrate, load the demo municipality and serve on 127.0.0.1:8000
+run: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_data --pupils $(DEMO_PUPILS)
+	$(MAKE) --no-print-directory serve
+
+serve: $(STAMP)
+	$(BIN)/daphne -b $(HOST) -p $(PORT) project.asgi:application
+
+## test: the whole suite (SQLite and in-memory channels unless DATABASE_URL/REDIS_URL are set)
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(MANAGE) makemigrations --check --dry-run
+
+schema: $(STAMP)
+	$(MANAGE) export_schema schema --path schema.graphql
+
+bench: $(STAMP)
+	$(BIN)/python bench/import_roster.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,134 @@
+"""Groups and memberships, from groups and placements."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q
+
+from core.importers import records as rec
+from core.importers.records import RecordError
+from core.importers.ss12000.base import ImportRun, _mode
+from core.importers.sync import Rows, sync
+from core.models import (
+    Group,
+    GroupKind,
+    GroupMembership,
+    SchoolForm,
+)
+
+GROUP_KINDS = {
+    "Klass": GroupKind.CLASS,
+    "Avdelning": GroupKind.DEPARTMENT,
+    "Undervisning": GroupKind.TEACHING,
+    "Mentor": GroupKind.MENTOR,
+}
+# Group types that say nothing about who teaches whom.
+IGNORED_GROUP_TYPES = frozenset({"Schema", "Provgrupp", "Personalgrupp", "Övrigt"})
+
+
+class GroupSteps(ImportRun):
+    """Groups and memberships, from groups and placements."""
+
+    def groups(self) -> None:
+        """Classes, departments, teaching and mentor groups; gone ones end."""
+        self.members: list[tuple[str, uuid.UUID, uuid.UUID, dict[str, Any]]] = []
+        if "groups" not in self.data:
+            return
+        rows: Rows = {}
+        for ext, record in self.valid("groups"):
+            if record["groupType"] in IGNORED_GROUP_TYPES:
+                continue
+            try:
+                rows[ext] = self.group_row(record)
+            except RecordError as error:
+                self.report.reject("groups", ext, str(error))
+                continue
+            self.collect_members(ext, record)
+            if rows[ext]["kind"] == GroupKind.CLASS:
+                rows[ext]["school_year"] = self.class_year(ext)
+        counts, _ = sync(
+            Group,
+            "external_id",
+            rows,
+            scope=Q(external_id__isnull=False),
+            end_missing_on=self.today,
+        )
+        self.count("groups", counts)
+
+    def group_row(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The Group fields of one record."""
+        kind = GROUP_KINDS.get(record["groupType"])
+        if kind is None:
+            msg = f"groupType {record['groupType']!r} is unknown"
+            raise RecordError(msg)
+        if record["schoolType"] not in SchoolForm.values:
+            msg = f"schoolType {record['schoolType']!r} is not a school form this service serves"
+            raise RecordError(msg)
+        school = self.school_ids.get(rec.ref(record, "organisation") or uuid.UUID(int=0))
+        if school is None:
+            msg = "organisation is not a known school unit"
+            raise RecordError(msg)
+        return {"name": record["displayName"], "kind": kind, "school_form": record["schoolType"],
+                "school_id": school, "school_year": None, **rec.period(record)}  # fmt: skip
+
+    def collect_members(self, ext: uuid.UUID, record: dict[str, Any]) -> None:
+        """Note the group's memberships of pupils; others are rejected."""
+        for membership in record.get("groupMemberships") or []:
+            try:
+                person, dates = rec.ref(membership, "person"), rec.period(membership)
+            except RecordError as error:
+                self.report.reject("groups", ext, f"membership: {error}")
+                continue
+            if person not in self.pupil_ids:
+                self.report.reject("groups", ext, f"member {person} is not a pupil")
+                continue
+            start = dates["start_date"] or ""
+            self.members.append((f"gm:{ext}:{person}:{start}", ext, person, dates))
+
+    def class_year(self, ext: uuid.UUID) -> int | None:
+        """A class's school year: the one most of its members are in."""
+        years = [
+            self.pupil_rows[person]["school_year"]
+            for _, group, person, _ in self.members
+            if group == ext and person in self.pupil_rows
+        ]
+        return _mode([y for y in years if y is not None])
+
+    def memberships(self) -> None:
+        """Memberships from groups and from preschool placements."""
+        if "groups" in self.data:
+            rows = {
+                key: {
+                    "group_id": self.group_ids[group],
+                    "pupil_id": self.pupil_ids[person],
+                    **dates,
+                }
+                for key, group, person, dates in self.members
+            }
+            self.sync_relation("memberships", GroupMembership, rows, "gm:")
+        if "placements" in self.data:
+            self.sync_relation("memberships", GroupMembership, self.placement_rows(), "pl:")
+
+    def placement_rows(self) -> Rows:
+        """A membership of the department per preschool placement."""
+        rows: Rows = {}
+        for ext, placement in self.placements:
+            try:
+                group, child, dates = (
+                    rec.ref(placement, "group"),
+                    rec.ref(placement, "child"),
+                    rec.period(placement),
+                )
+            except RecordError as error:
+                self.report.reject("placements", ext, str(error))
+                continue
+            if group not in self.group_ids or child not in self.pupil_ids:
+                continue  # A placement with no department, or already rejected.
+            rows[f"pl:{ext}"] = {
+                "group_id": self.group_ids[group],
+                "pupil_id": self.pupil_ids[child],
+                **dates,
+            }
+        return rows

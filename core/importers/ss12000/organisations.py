@@ -1,0 +1,137 @@
+"""Organisations, school units and subjects."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Q
+
+from core.importers import records as rec
+from core.importers.records import RecordError
+from core.importers.ss12000.base import ImportRun, _ids
+from core.importers.sync import Rows, sync
+from core.models import (
+    Organisation,
+    School,
+    SchoolForm,
+    Subject,
+)
+
+ORGANISATION_TYPES = frozenset(
+    {"Huvudman", "Verksamhetsområde", "Förvaltning", "Rektorsområde", "Skola",
+     "Skolenhet", "Varumärke", "Bolag", "Övrigt"}
+)  # fmt: skip
+
+
+class OrganisationSteps(ImportRun):
+    """Organisations, school units and subjects."""
+
+    def organisations(self) -> None:
+        """Organisers (Huvudman), then the school units below them."""
+        if "organisations" not in self.data:
+            return
+        tree: dict[uuid.UUID, dict[str, Any]] = {}
+        for ext, record in self.valid("organisations"):
+            if record["organisationType"] not in ORGANISATION_TYPES:
+                kind = record["organisationType"]
+                self.report.reject("organisations", ext, f"organisationType {kind!r} is unknown")
+                continue
+            tree[ext] = record
+        owners = {
+            ext: {
+                "name": r["displayName"],
+                "organisation_number": r.get("organisationNumber") or "",
+                "municipality_code": r.get("municipalityCode") or "",
+            }
+            for ext, r in tree.items()
+            if r["organisationType"] == "Huvudman"
+        }
+        counts, _ = sync(Organisation, "external_id", owners, scope=Q(external_id__isnull=False))
+        self.count("organisations", counts)
+        self.schools(tree, _ids(Organisation))
+
+    def schools(self, tree: dict[uuid.UUID, dict[str, Any]], owners: dict[uuid.UUID, int]) -> None:
+        """School units (Skolenhet), each tied to its Huvudman."""
+        code_holders = dict(School.objects.values_list("school_unit_code", "external_id"))
+        rows: Rows = {}
+        for ext, record in tree.items():
+            if record["organisationType"] != "Skolenhet":
+                continue
+            try:
+                rows[ext] = self.school_row(ext, record, tree, owners, code_holders)
+            except RecordError as error:
+                self.report.reject("organisations", ext, str(error))
+        counts, _ = sync(School, "external_id", rows, scope=Q(external_id__isnull=False))
+        self.count("schools", counts)
+
+    def school_row(
+        self,
+        ext: uuid.UUID,
+        record: dict[str, Any],
+        tree: dict[uuid.UUID, dict[str, Any]],
+        owners: dict[uuid.UUID, int],
+        code_holders: dict[str, uuid.UUID | None],
+    ) -> dict[str, Any]:
+        """The School fields of one record; refuses a missing or taken code."""
+        code = record.get("schoolUnitCode")
+        if not code:
+            msg = "a Skolenhet needs a schoolUnitCode"
+            raise RecordError(msg)
+        if code_holders.setdefault(code, ext) != ext:
+            msg = f"schoolUnitCode {code} belongs to organisation {code_holders[code]}"
+            raise RecordError(msg)
+        forms = [t for t in record.get("schoolTypes") or [] if t in SchoolForm.values]
+        return {
+            "name": record["displayName"],
+            "school_unit_code": code,
+            "school_forms": forms,
+            "municipality_code": record.get("municipalityCode") or "",
+            "organisation_id": owners[self.owner(ext, tree, owners)],
+        }
+
+    def owner(
+        self,
+        ext: uuid.UUID,
+        tree: dict[uuid.UUID, dict[str, Any]],
+        owners: dict[uuid.UUID, int],
+    ) -> uuid.UUID:
+        """The Huvudman above a school unit, following parentOrganisation."""
+        seen = {ext}
+        parent = rec.ref(tree[ext], "parentOrganisation")
+        while parent is not None and parent not in seen:
+            if parent in owners:
+                return parent
+            seen.add(parent)
+            parent = rec.ref(tree[parent], "parentOrganisation") if parent in tree else None
+        msg = "no Huvudman above this school unit (parentOrganisation)"
+        raise RecordError(msg)
+
+    # -- subjects -------------------------------------------------------
+
+    def subjects(self) -> None:
+        """Subjects from syllabuses, and from syllabus references in activities."""
+        rows: Rows = {}
+        for ext, record in self.valid("syllabuses"):
+            rows[ext] = {
+                "name": record["subjectName"],
+                "code": record.get("subjectCode") or "",
+            }
+        # Activities may name a syllabus the dataset does not list.
+        known = set(_ids(Subject))
+        for activity in self.data.get("activities", []):
+            syllabus = activity.get("syllabus")
+            if isinstance(syllabus, dict) and "id" in syllabus:
+                with_name = {
+                    "name": syllabus.get("displayName") or "Okänt ämne",
+                    "code": "",
+                }
+                try:
+                    ext = rec.uid(syllabus["id"])
+                except RecordError:
+                    continue
+                if ext not in known:
+                    rows.setdefault(ext, with_name)
+        if rows:
+            counts, _ = sync(Subject, "external_id", rows, scope=Q(external_id__isnull=False))
+            self.count("subjects", counts)

@@ -1,0 +1,225 @@
+"""Persons, their accounts, pupils and guardianships."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db.models import Q
+
+from core.importers import records as rec
+from core.importers.records import RecordError
+from core.importers.ss12000.base import ImportRun, _ids
+from core.importers.sync import Rows, sync
+from core.models import (
+    Guardianship,
+    Person,
+    Pupil,
+    RelationType,
+    SchoolForm,
+    SecurityMarking,
+    User,
+)
+
+# The school form a pupil is counted under when enrolled in several.
+FORM_PRIORITY = (SchoolForm.COMPULSORY, SchoolForm.PRESCHOOL_CLASS, SchoolForm.UPPER_SECONDARY,
+                 SchoolForm.PRESCHOOL, SchoolForm.LEISURE_CENTRE)  # fmt: skip
+
+
+class PersonSteps(ImportRun):
+    """Persons, their accounts, pupils and guardianships."""
+
+    def persons(self) -> None:
+        """Persons, then their accounts, pupil rows and guardianships."""
+        if "persons" not in self.data and "placements" not in self.data:
+            return
+        accepted: dict[uuid.UUID, dict[str, Any]] = {}
+        if "persons" in self.data:
+            accepted = self.person_rows()
+        person_ids = _ids(Person)
+        self.accounts(accepted, person_ids)
+        self.pupils(accepted, person_ids)
+        if "persons" in self.data:
+            self.guardianships(accepted, person_ids)
+
+    def person_rows(self) -> dict[uuid.UUID, dict[str, Any]]:
+        """Sync Person rows; return the accepted records by id."""
+        holders = {
+            civic_no: ext
+            for civic_no, ext in Person.objects.values_list("civic_no", "external_id")
+            if civic_no
+        }
+        rows: Rows = {}
+        accepted: dict[uuid.UUID, dict[str, Any]] = {}
+        for ext, record in self.valid("persons"):
+            try:
+                row = self.person_row(record)
+                self.claim_civic_no(ext, row["civic_no"], holders)
+            except RecordError as error:
+                self.report.reject("persons", ext, str(error))
+                continue
+            rows[ext], accepted[ext] = row, record
+        counts, _ = sync(Person, "external_id", rows, scope=Q(external_id__isnull=False))
+        self.count("persons", counts)
+        return accepted
+
+    @staticmethod
+    def claim_civic_no(
+        ext: uuid.UUID, civic_no: str | None, holders: dict[str, uuid.UUID | None]
+    ) -> None:
+        """Refuse an identity number that another person already holds."""
+        if civic_no and holders.setdefault(civic_no, ext) != ext:
+            msg = f"civicNo is already the identity number of person {holders[civic_no]}"
+            raise RecordError(msg)
+
+    @staticmethod
+    def person_row(record: dict[str, Any]) -> dict[str, Any]:
+        """The Person fields of one record; no address when protected."""
+        civic_no, born = rec.civic_no(record)
+        marking = record.get("securityMarking") or SecurityMarking.NONE
+        protected = marking != SecurityMarking.NONE
+        addresses = [] if protected else record.get("addresses")
+        home = ("Folkbokföring", "Postadress")
+        return {
+            "given_name": record["givenName"],
+            "family_name": record["familyName"],
+            "civic_no": civic_no,
+            "birth_date": rec.day(record, "birthDate") or born,
+            "security_marking": marking,
+            "email": rec.first(record.get("emails"), "value", prefer=("Privat",)) or "",
+            "phone": rec.first(record.get("phoneNumbers"), "value") or "",
+            "street_address": rec.first(addresses, "streetAddress", prefer=home) or "",
+            "postal_code": rec.first(addresses, "postalCode", prefer=home) or "",
+            "locality": rec.first(addresses, "locality", prefer=home) or "",
+        }
+
+    def accounts(
+        self,
+        accepted: dict[uuid.UUID, dict[str, Any]],
+        person_ids: dict[uuid.UUID, int],
+    ) -> None:
+        """One login per person with an eduPersonPrincipalName (the username)."""
+        rows: Rows = {}
+        for ext, record in accepted.items():
+            names = record.get("eduPersonPrincipalNames") or []
+            if not names:
+                continue
+            if names[0] in rows:
+                self.report.reject(
+                    "persons", ext, f"eduPersonPrincipalName {names[0]} is used twice"
+                )
+                continue
+            rows[names[0]] = {"person_id": person_ids[ext]}
+        self.release_old_usernames(rows)
+        counts, _ = sync(
+            User, "username", rows, scope=Q(), create={"password": make_password(None)}
+        )
+        self.count("accounts", counts)
+
+    @staticmethod
+    def release_old_usernames(rows: Rows) -> None:
+        """A person whose username changed keeps one account: the old one lets go."""
+        wanted = {row["person_id"]: username for username, row in rows.items()}
+        stale = [
+            pk
+            for pk, username, person_id in User.objects.filter(person__isnull=False).values_list(
+                "pk", "username", "person_id"
+            )
+            if wanted.get(person_id, username) != username
+        ]
+        User.objects.filter(pk__in=stale).update(person=None)
+
+    def pupils(
+        self,
+        accepted: dict[uuid.UUID, dict[str, Any]],
+        person_ids: dict[uuid.UUID, int],
+    ) -> None:
+        """Persons with an enrolment or a preschool placement are pupils."""
+        rows: Rows = {}
+        for ext, record in accepted.items():
+            try:
+                row = self.enrolment_row(record)
+            except RecordError as error:
+                self.report.reject("persons", ext, str(error))
+                continue
+            if row is not None:
+                rows[person_ids[ext]] = self.pupil_rows[ext] = row
+        for ext, placement in self.placements:
+            child = rec.ref(placement, "child")
+            school = self.school_ids.get(rec.ref(placement, "placedAt") or ext)
+            if child not in person_ids or school is None:
+                self.report.reject("placements", ext, "child or placedAt is not known")
+                continue
+            row = {
+                "school_id": school,
+                "school_form": SchoolForm.PRESCHOOL,
+                "school_year": None,
+            }
+            rows.setdefault(person_ids[child], row)
+        counts, _ = sync(Pupil, "person_id", rows, scope=Q())
+        self.count("pupils", counts)
+
+    def enrolment_row(self, record: dict[str, Any]) -> dict[str, Any] | None:
+        """School, form and year from the enrolment that counts: current, then by form."""
+        candidates = []
+        for enrolment in record.get("enrolments") or []:
+            form = enrolment.get("schoolType")
+            if enrolment.get("cancelled") or form not in SchoolForm.values:
+                continue
+            school = rec.ref(enrolment, "enroledAt")
+            if school not in self.school_ids:
+                msg = f"enrolment at {school}, which is not a known school unit"
+                raise RecordError(msg)
+            dates = rec.period(enrolment)
+            current = (
+                (dates["start_date"] or self.today)
+                <= self.today
+                <= (dates["end_date"] or self.today)
+            )
+            row = {"school_id": self.school_ids[school], "school_form": form,
+                   "school_year": enrolment.get("schoolYear")}  # fmt: skip
+            candidates.append((not current, FORM_PRIORITY.index(SchoolForm(form)), row))
+        return min(candidates, key=lambda c: c[:2])[2] if candidates else None
+
+    def guardianships(
+        self,
+        accepted: dict[uuid.UUID, dict[str, Any]],
+        person_ids: dict[uuid.UUID, int],
+    ) -> None:
+        """Guardianships from `responsibles`; gone ones end."""
+        pupil_of = dict(Pupil.objects.values_list("person_id", "pk"))
+        rows: Rows = {}
+        for ext, record in accepted.items():
+            responsibles = record.get("responsibles") or []
+            pupil = pupil_of.get(person_ids[ext])
+            if responsibles and pupil is None:
+                self.report.reject("persons", ext, "has responsibles but is not a pupil")
+                continue
+            for responsible in responsibles:
+                try:
+                    guardian, row = self.guardianship_row(responsible, person_ids)
+                except RecordError as error:
+                    self.report.reject("persons", ext, str(error))
+                    continue
+                rows[f"resp:{ext}:{guardian}"] = {"pupil_id": pupil, **row}
+        self.sync_relation("guardianships", Guardianship, rows, "resp:")
+
+    @staticmethod
+    def guardianship_row(
+        responsible: dict[str, Any], person_ids: dict[uuid.UUID, int]
+    ) -> tuple[uuid.UUID, dict[str, Any]]:
+        """The guardian's id and Guardianship fields of one responsible."""
+        guardian = rec.ref(responsible, "person")
+        if guardian not in person_ids:
+            msg = f"responsible {guardian} is not among the persons"
+            raise RecordError(msg)
+        relation = responsible.get("relationType")
+        if relation not in RelationType.values:
+            msg = f"relationType {relation!r} is unknown"
+            raise RecordError(msg)
+        return guardian, {
+            "guardian_id": person_ids[guardian],
+            "relation_type": relation,
+            "end_date": None,
+        }

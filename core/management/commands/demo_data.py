@@ -1,0 +1,87 @@
+"""`manage.py demo_data --pupils N`: a synthetic municipality, imported.
+
+The dataset is written as SS 12000 JSON and loaded with the same importer
+a real municipality uses, so the demo exercises the real path. Every
+account gets the demo password; the logins to try are printed per role.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from core.importers.demo import DemoDataset, build_dataset, write_dataset
+from core.importers.source import load_dataset
+from core.importers.ss12000 import import_dataset
+from core.management.commands.import_ss12000 import print_report
+from core.models import User
+
+ADMIN_USERNAME = "admin"
+_CHUNK = 500
+
+
+class Command(BaseCommand):
+    help = "Write a synthetic SS 12000 municipality, import it and print demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--pupils", type=int, default=300, help="How many children and pupils."
+        )
+        parser.add_argument("--out", type=Path, help="Keep the SS 12000 files in this folder.")
+        parser.add_argument("--password", default="demo", help="Password of every demo account.")
+        parser.add_argument("--seed", type=int, default=2026, help="Seed of the generator.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            dataset = build_dataset(pupils=options["pupils"], seed=options["seed"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        if options["out"]:
+            self.load(dataset, options["out"])
+        else:
+            with tempfile.TemporaryDirectory(prefix="ss12000-demo-") as folder:
+                self.load(dataset, Path(folder))
+        set_demo_passwords(dataset, options["password"])
+        self.print_logins(dataset, options["password"])
+
+    def load(self, dataset: DemoDataset, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_dataset(dataset, folder)
+        self.stdout.write(f"SS 12000 files in {folder}")
+        report = import_dataset(load_dataset(folder), progress=True)
+        print_report(report, self.stdout.write)
+
+    def print_logins(self, dataset: DemoDataset, password: str) -> None:
+        self.stdout.write(f"\nDemo logins (password for all: {password}):")
+        for login in dataset.logins:
+            self.stdout.write(f"  {login.role:19} {login.username:46} {login.description}")
+        self.stdout.write(f"  {'django admin':19} {ADMIN_USERNAME:46} the service's operator")
+
+
+def set_demo_passwords(dataset: DemoDataset, password: str) -> None:
+    """Give every account of the dataset, and the operator, `password`.
+
+    One hash is shared by all: hashing each of thousands of accounts with
+    Argon2 would take minutes, and these are throwaway demo accounts.
+    """
+    encoded = make_password(password)
+    usernames = [
+        person["eduPersonPrincipalNames"][0]
+        for person in dataset.collections["persons"]
+        if person.get("eduPersonPrincipalNames")
+    ]
+    with transaction.atomic():
+        for start in range(0, len(usernames), _CHUNK):
+            User.objects.filter(username__in=usernames[start : start + _CHUNK]).update(
+                password=encoded
+            )
+        admin, _ = User.objects.get_or_create(
+            username=ADMIN_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+        )
+        admin.password = encoded
+        admin.save(update_fields=["password"])
