@@ -40,8 +40,6 @@ INSTALLED_APPS = [
     "strawberry_django",
     "core",
     "permissions",
-    "schema",
-    "subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -50,15 +48,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "project.middleware.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
 ASGI_APPLICATION = "project.asgi.application"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    "permissions.backends.RosterBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No object permissions are ever granted to anonymous visitors.

@@ -15,9 +15,12 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
+from schema.accounts.mutations import AccountMutation
+from schema.accounts.queries import AccountQuery
 from schema.service import ServiceQuery
 
-Query = merge_types("Query", (ServiceQuery,))
+Query = merge_types("Query", (AccountQuery, ServiceQuery))
+Mutation = merge_types("Mutation", (AccountMutation,))
 
 
 def _extensions() -> list[object]:
@@ -35,4 +38,4 @@ def _extensions() -> list[object]:
     return extensions
 
 
-schema = strawberry.Schema(query=Query, extensions=_extensions())  # type: ignore[arg-type]
+schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=_extensions())  # type: ignore[arg-type]

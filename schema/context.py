@@ -1,12 +1,13 @@
-"""The typed context that every resolver receives."""
+"""The typed context that every resolver receives.
+
+Over HTTP the context is Strawberry's Django context; over websocket it is
+a dict from the Channels consumer. Both answer `context["request"]`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeAlias
+from typing import Any, TypeAlias
 
 from strawberry.types import Info as _Info
 
-if TYPE_CHECKING:
-    from strawberry.django.context import StrawberryDjangoContext
-
-Info: TypeAlias = _Info["StrawberryDjangoContext", None]
+Info: TypeAlias = _Info[Any, None]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
 from django.urls import re_path
-from strawberry.channels import GraphQLWSConsumer
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from schema import schema
+from subscriptions.consumers import GraphQLConsumer
 from subscriptions.origin import BrowserOriginValidator
 
 websocket_application = BrowserOriginValidator(
@@ -17,7 +17,7 @@ websocket_application = BrowserOriginValidator(
             [
                 re_path(
                     r"^graphql/?$",
-                    GraphQLWSConsumer.as_asgi(
+                    GraphQLConsumer.as_asgi(
                         schema=schema,
                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
                     ),

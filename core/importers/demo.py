@@ -18,7 +18,8 @@ Nothing in the data may belong to a real person or place:
   published test identities. Its last digit is odd for men and even for
   women, as in real numbers, so a date holds ten numbers per sex; when a
   date is full the person is moved to the next day of the same year, so
-  birth year and school year stay consistent. Every number is unique.
+  birth year and school year stay consistent. Every number is unique; a
+  birth year holds 3,650 numbers per sex, enough for about 80,000 pupils.
 - Login names and e-mail addresses use example.com (RFC 2606).
 - Phone numbers come from 070-1740605..070-1740699, the range the Swedish
   Post and Telecom Authority keeps for fiction, so they repeat.
@@ -50,26 +51,6 @@ __all__ = ["MIN_PUPILS", "DemoDataset", "DemoLogin", "build_dataset", "write_dat
 Record = dict[str, Any]
 
 MIN_PUPILS = 20
-COLLECTIONS = (
-    "organisations",
-    "syllabuses",
-    "persons",
-    "groups",
-    "duties",
-    "activities",
-    "placements",
-)
-LOGIN_ROLES = (
-    "pupil",
-    "guardian",
-    "teacher",
-    "mentor",
-    "principal",
-    "school_admin",
-    "preschool_teacher",
-    "guardian_preschool",
-)
-
 MUNICIPALITY = "Exempelby"
 MUNICIPALITY_CODE = "9999"
 ORGANISATION_NUMBER = "212000-0000"
@@ -93,6 +74,8 @@ LAST_PRIMARY_YEAR = 6
 SCHOOL_YEARS = range(10)
 
 _PRESCHOOL = -1  # the age group of preschool children, beside school years 0-9
+_LOGIN_YEAR = EMAIL_FROM_YEAR  # old enough to have a school e-mail to show
+_UNSUITABLE = 99  # a login distance worse than any pupil at Björkskolan
 _TERM_START = (8, 15)
 _TEST_BIRTH_NUMBERS = 980
 _ONE_DAY = dt.timedelta(days=1)
@@ -151,7 +134,11 @@ _STREETS = (
 
 @dataclass(frozen=True)
 class DemoLogin:
-    """A person to sign in as when showing one role of the service."""
+    """A person to sign in as to show one role of the service.
+
+    `username` is the person's first eduPersonPrincipalName; `description`
+    says in one line who they are, e.g. "mentor of 4A, Björkskolan".
+    """
 
     role: str
     username: str
@@ -161,7 +148,14 @@ class DemoLogin:
 
 @dataclass(frozen=True)
 class DemoDataset:
-    """SS 12000 collections (records as the JSON API sends them) and demo logins."""
+    """SS 12000 collections and the people to sign in as.
+
+    `collections` maps organisations, syllabuses, persons, groups, duties,
+    activities and placements (in that order) to records as an SS 12000
+    server sends them. `logins` has one entry per role, in this order:
+    pupil, guardian, teacher, mentor, principal, school_admin,
+    preschool_teacher, guardian_preschool.
+    """
 
     collections: dict[str, list[dict[str, Any]]]
     logins: list[DemoLogin]
@@ -293,11 +287,12 @@ class _Plan:
 
 @dataclass(frozen=True)
 class _Choices:
-    """Which families hold the login pupil, the login preschool child and the protected pupil."""
+    """The families (indices into _Plan.families) that play particular parts."""
 
-    login: int
-    preschool: int
-    protected: int
+    login: int  # the login pupil's family
+    login_member: int  # the login pupil's position in it
+    preschool: int  # the family of the login preschool child
+    protected: int  # the protected pupil's family
 
 
 @dataclass
@@ -392,7 +387,8 @@ def _eppn(ctx: _Context, given: str, family: str, domain: str) -> str:
     """<given>.<family><n>@domain, n counting people with that name in the domain."""
     base = f"{_ascii(given)}.{_ascii(family)}"
     ctx.eppn_counts[f"{base}@{domain}"] += 1
-    return f"{base}{ctx.eppn_counts[f'{base}@{domain}']}@{domain}"
+    number = ctx.eppn_counts[f"{base}@{domain}"]
+    return f"{base}{number}@{domain}"
 
 
 def _letters(index: int) -> str:
@@ -542,33 +538,41 @@ def _choose_families(plan: _Plan) -> _Choices:
     """Pick the families of the login pupil, the login preschool child and the protected pupil.
 
     The login pupil is at Björkskolan, preferably with a sibling there (so the
-    login guardian has two children) and in a middle year; the protected
-    pupil is preferably a classmate, so the demo shows a protected pupil in
-    the class list. Neither choice depends on randomness beyond the plan's.
+    login guardian has two children) and old enough for a school e-mail; the
+    protected pupil is preferably a classmate, so the demo shows a protected
+    pupil in the login pupil's class list.
     """
     families = plan.families
-
-    def primary_ages(family: int) -> list[int]:
-        return [plan.ages[s] for s in families[family] if 0 <= plan.ages[s] <= LAST_PRIMARY_YEAR]
-
-    def login_rank(family: int) -> tuple[int, int, int]:
-        ages = primary_ages(family) or [99]
-        return (-len(primary_ages(family)), abs(ages[0] - 3), family)
-
-    login = min(range(len(families)), key=login_rank)
+    login = min(range(len(families)), key=lambda family: _login_rank(plan, family))
+    member = min(
+        range(len(families[login])), key=lambda k: _login_distance(plan.ages[families[login][k]])
+    )
     preschool = next(
         f for f, members in enumerate(families)
         if f != login and any(plan.ages[s] == _PRESCHOOL for s in members)
     )  # fmt: skip
-    login_groups = {id(plan.groups[s]) for s in families[login]}
+    login_group = plan.groups[families[login][member]]
+    others = [f for f in range(len(families)) if f not in {login, preschool}]
+    protected = min(others, key=lambda family: _protected_rank(plan, family, login_group))
+    return _Choices(login, member, preschool, protected)
 
-    def protected_rank(family: int) -> tuple[bool, bool, int, int]:
-        school = [s for s in families[family] if plan.ages[s] != _PRESCHOOL]
-        classmate = any(id(plan.groups[s]) in login_groups for s in school)
-        return (not school, not classmate, len(families[family]), family)
 
-    others = [f for f in range(len(families)) if f not in (login, preschool)]
-    return _Choices(login, preschool, min(others, key=protected_rank))
+def _login_distance(age: int) -> int:
+    """Rank a pupil for the login: Björkskolan only, the nearer _LOGIN_YEAR the better."""
+    return abs(age - _LOGIN_YEAR) if 0 <= age <= LAST_PRIMARY_YEAR else _UNSUITABLE
+
+
+def _login_rank(plan: _Plan, family: int) -> tuple[int, int, int]:
+    distances = [_login_distance(plan.ages[slot]) for slot in plan.families[family]]
+    at_primary = sum(distance < _UNSUITABLE for distance in distances)
+    return (-at_primary, min(distances), family)
+
+
+def _protected_rank(plan: _Plan, family: int, login_group: _Group) -> tuple[bool, bool, int, int]:
+    members = plan.families[family]
+    school = [slot for slot in members if plan.ages[slot] != _PRESCHOOL]
+    classmate = any(plan.groups[slot] is login_group for slot in school)
+    return (not school, not classmate, len(members), family)
 
 
 # -- pupils and their families ------------------------------------------------
@@ -661,14 +665,13 @@ def _add_other_responsibles(ctx: _Context, pupils: list[_Pupil]) -> None:
         pupil.others.append((adult, ctx.rng.choice(_OTHER_RELATIONS)))
 
 
-def _protect(household: list[_Pupil], classmates: _Group) -> _Pupil:
+def _protect(household: list[_Pupil], classmates: _Group) -> None:
     """Mark one school pupil of the household and its custodian as protected."""
     school = [pupil for pupil in household if pupil.age != _PRESCHOOL]
     pupil = next((p for p in school if p.group is classmates), school[0])
     for person in (pupil.person, pupil.custodians[0]):
         person.protected = True
         person.address = None
-    return pupil
 
 
 # -- staff and teaching -------------------------------------------------------
@@ -927,13 +930,11 @@ def _login(role: str, person: _Person, description: str) -> DemoLogin:
 
 def _logins(world: _World, choices: _Choices) -> list[DemoLogin]:
     units, staffing = world.units, world.staffing
-    pupil = next(p for p in world.households[choices.login] if p.group.unit == units.primary)
+    pupil = world.households[choices.login][choices.login_member]
     group = pupil.group
     where = f"{group.name}, {units.primary.name}"
     mentor = staffing.mentors[group]
-    taught = [lesson for lesson in world.lessons if lesson.group is group]
-    teacher = next(lesson.teacher for lesson in taught if lesson.teacher is not mentor)
-    subjects = [lesson.subject.name for lesson in taught if lesson.teacher is teacher]
+    teacher, subjects = _other_teacher(world.lessons, group, mentor)
     child = next(p for p in world.households[choices.preschool] if p.age == _PRESCHOOL)
     department = child.group
     preschool_teacher = next(
@@ -954,6 +955,15 @@ def _logins(world: _World, choices: _Choices) -> list[DemoLogin]:
         _login("guardian_preschool", child.custodians[0],
                f"guardian of {child.person.name} ({department.name}, {units.preschool.name})"),
     ]  # fmt: skip
+
+
+def _other_teacher(
+    lessons: list[_Lesson], group: _Group, mentor: _Staff
+) -> tuple[_Staff, list[str]]:
+    """Find a teacher of the class who is not its mentor, with the subjects they teach there."""
+    taught = [lesson for lesson in lessons if lesson.group is group]
+    teacher = next(lesson.teacher for lesson in taught if lesson.teacher is not mentor)
+    return teacher, [lesson.subject.name for lesson in taught if lesson.teacher is teacher]
 
 
 def _guardian_of(household: list[_Pupil]) -> str:
@@ -982,7 +992,7 @@ def build_dataset(*, pupils: int, seed: int = 2026, today: dt.date | None = None
     plan, groups = _plan(ctx, units, pupils)
     choices = _choose_families(plan)
     households = _households(ctx, plan, choices)
-    login_group = next(p.group for p in households[choices.login] if p.group.unit == units.primary)
+    login_group = households[choices.login][choices.login_member].group
     _protect(households[choices.protected], login_group)
     staffing = _staffing(ctx, units, groups)
     lessons = _all_lessons(units, groups, staffing, subjects)

@@ -1,5 +1,6 @@
 """The domain models, one module per area."""
 
+from core.models.accounts import ApiToken
 from core.models.curriculum import Subject
 from core.models.dated import Dated, DatedQuerySet, active_on
 from core.models.organisations import Group, GroupKind, Organisation, School, SchoolForm
@@ -17,6 +18,7 @@ from core.models.roster import (
 )
 
 __all__ = [
+    "ApiToken",
     "Dated",
     "DatedQuerySet",
     "Duty",

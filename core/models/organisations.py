@@ -25,6 +25,14 @@ class Organisation(models.Model):
     organisation_number = models.CharField(max_length=20, blank=True)
     municipality_code = models.CharField(max_length=4, blank=True)
 
+    class Meta:
+        permissions = [
+            ("act_as_principal", "Principal: read every pupil page and summary"),
+            ("act_as_school_admin", "School administrator: roster and identity numbers"),
+            ("view_summaries", "Analytics: class- and school-level summaries only"),
+            ("act_as_student_health", "Student-health team: read pupil pages"),
+        ]
+
     def __str__(self) -> str:
         return self.name
 
@@ -44,6 +52,14 @@ class School(models.Model):
         default=list, help_text="SS 12000 school type codes, e.g. ['GR', 'FTH']."
     )
     municipality_code = models.CharField(max_length=4, blank=True)
+
+    class Meta:
+        permissions = [
+            ("act_as_principal", "Principal: read every pupil page and summary"),
+            ("act_as_school_admin", "School administrator: roster and identity numbers"),
+            ("view_summaries", "Analytics: class- and school-level summaries only"),
+            ("act_as_student_health", "Student-health team: read pupil pages"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -69,6 +85,9 @@ class Group(Dated):
     school_year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Årskurs, where the group has one."
     )
+
+    class Meta:
+        permissions = [("teach_group", "Teach this group (e.g. a substitute teacher)")]
 
     def __str__(self) -> str:
         return self.name

@@ -35,6 +35,9 @@ class Pupil(models.Model):
     school_form = models.CharField(max_length=8, choices=SchoolForm.choices, blank=True)
     school_year = models.PositiveSmallIntegerField(null=True, blank=True)
 
+    class Meta:
+        permissions = [("view_pupil_page", "Read this pupil's page (explicit share)")]
+
     def __str__(self) -> str:
         return str(self.person)
 
@@ -59,6 +62,16 @@ class Guardianship(Dated):
     guardian = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardianships")
     relation_type = models.CharField(
         max_length=20, choices=RelationType.choices, default=RelationType.CUSTODIAN
+    )
+    rights_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For relations other than Vårdnadshavare: guardian rights, given by "
+        "a school administrator, hold through this day.",
+    )
+    adult_consent = models.BooleanField(
+        default=False,
+        help_text="The pupil, once 18, lets this guardian keep access.",
     )
     source_key = _source_key()
 

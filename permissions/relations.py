@@ -1,0 +1,215 @@
+"""Who is related to whom, today: the roster turned into SQL subqueries.
+
+Every function returns a lazy queryset of primary keys that the database
+evaluates inside the caller's query, so `visible_pupils(viewer)` costs no
+query of its own and one subquery in the query that uses it, however large
+the roster. Relations honour their start and end dates; guardian rights
+come from custodians (Vårdnadshavare) or rights an administrator gave with
+an end date, and end on the pupil's 18th birthday unless the pupil agrees.
+Results are memoised on the viewer object, which lives for one request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core.models import (
+    Duty,
+    DutyRole,
+    Group,
+    GroupMembership,
+    Guardianship,
+    Pupil,
+    PupilMentor,
+    RelationType,
+    School,
+    StaffAssignment,
+    StaffRole,
+    User,
+    active_on,
+)
+from permissions.codenames import Grant
+from permissions.models import GroupGrant, OrganisationGrant, PupilGrant, SchoolGrant
+
+Viewer = User | AnonymousUser
+T = TypeVar("T")
+ADULT_AGE = 18
+# Duties that carry a school-wide role without a separate grant.
+DUTY_ROLES = {
+    Grant.PRINCIPAL: (DutyRole.PRINCIPAL, DutyRole.PRESCHOOL_HEAD),
+    Grant.SCHOOL_ADMIN: (DutyRole.SCHOOL_ADMINISTRATOR,),
+}
+# School-wide roles that open the school's pupil pages.
+PUPIL_READING_GRANTS = (Grant.PRINCIPAL, Grant.SCHOOL_ADMIN, Grant.STUDENT_HEALTH)
+
+
+class Role(enum.StrEnum):
+    """A viewer's standing toward one pupil."""
+
+    PUPIL = "pupil"
+    GUARDIAN = "guardian"
+    TEACHER = "teacher"
+    MENTOR = "mentor"
+    PRINCIPAL = "principal"
+    SCHOOL_ADMIN = "school_admin"
+    STUDENT_HEALTH = "student_health"
+    SHARED = "shared"
+
+
+def today() -> dt.date:
+    """The school day it is now, in the service's time zone."""
+    return timezone.localdate()
+
+
+def adult_cutoff(day: dt.date) -> dt.date:
+    """The latest birth date of someone who is 18 on `day`.
+
+    Someone born on 29 February comes of age on 1 March in other years.
+    """
+    try:
+        return day.replace(year=day.year - ADULT_AGE)
+    except ValueError:
+        return dt.date(day.year - ADULT_AGE, 2, 28)
+
+
+def _memo(viewer: Viewer, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    cache: dict[tuple[Any, ...], Any] = viewer.__dict__.setdefault("_relations_memo", {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]  # type: ignore[no-any-return]
+
+
+def person_of(viewer: Viewer) -> int | None:
+    """The roster person of an active signed-in viewer, else None."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return None
+    return viewer.person_id  # type: ignore[union-attr]
+
+
+def guardian_pupil_ids(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Any]:
+    """Pupils the viewer holds guardian rights for on `day`."""
+    day = day or today()
+    person = person_of(viewer)
+    rights = Q(relation_type=RelationType.CUSTODIAN) | Q(rights_until__gte=day)
+    minor = (
+        Q(pupil__person__birth_date__isnull=True)
+        | Q(pupil__person__birth_date__gt=adult_cutoff(day))
+        | Q(adult_consent=True)
+    )
+    return Guardianship.objects.filter(active_on(day), rights, minor, guardian_id=person).values(
+        "pupil_id"
+    )
+
+
+def taught_group_ids(
+    viewer: Viewer, day: dt.date | None = None, role: StaffRole | None = None
+) -> QuerySet[Any]:
+    """Groups the viewer teaches or mentors on `day` (assignments and grants)."""
+    day = day or today()
+    assignments = StaffAssignment.objects.filter(active_on(day), staff_id=person_of(viewer))
+    if role is not None:
+        assignments = assignments.filter(role=role)
+    ids = assignments.values("group_id")
+    if role in (None, StaffRole.TEACHER) and viewer.is_authenticated:
+        grants = GroupGrant.objects.filter(
+            user_id=viewer.pk, permission__codename=Grant.GROUP_TEACHER
+        )
+        ids = ids.union(grants.values("content_object_id"))
+    return ids
+
+
+def school_ids_with(
+    viewer: Viewer, grants: tuple[Grant, ...], day: dt.date | None = None
+) -> QuerySet[Any]:
+    """Schools where the viewer holds any of `grants`: by grant or by duty."""
+    if not viewer.is_authenticated:
+        return School.objects.none().values("pk")
+    day = day or today()
+    codenames = [grant.value for grant in grants]
+    direct = SchoolGrant.objects.filter(user_id=viewer.pk, permission__codename__in=codenames)
+    by_organisation = School.objects.filter(
+        organisation_id__in=OrganisationGrant.objects.filter(
+            user_id=viewer.pk, permission__codename__in=codenames
+        ).values("content_object_id")
+    )
+    duty_roles = [role for grant in grants for role in DUTY_ROLES.get(grant, ())]
+    duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer), role__in=duty_roles)
+    return (
+        direct.values("content_object_id")
+        .union(by_organisation.values("pk"))
+        .union(duties.values("school_id"))
+    )
+
+
+def visible_pupils(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Pupil]:
+    """Every pupil whose page the viewer may read on `day`, as one query."""
+    return _memo(viewer, ("pupils", day), lambda: _visible_pupils(viewer, day or today()))
+
+
+def _visible_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Pupil.objects.none()
+    person = person_of(viewer)
+    members = GroupMembership.objects.filter(active_on(day))
+    ids = (
+        Pupil.objects.filter(person_id=person).values("pk")
+        .union(guardian_pupil_ids(viewer, day))
+        .union(members.filter(group_id__in=taught_group_ids(viewer, day)).values("pupil_id"))
+        .union(PupilMentor.objects.filter(active_on(day), staff_id=person).values("pupil_id"))
+        .union(
+            Pupil.objects.filter(school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day))
+            .values("pk")
+        )
+        .union(
+            PupilGrant.objects.filter(user_id=viewer.pk, permission__codename=Grant.PUPIL_SHARE)
+            .values("content_object_id")
+        )
+    )  # fmt: skip
+    return Pupil.objects.filter(pk__in=ids)
+
+
+def visible_groups(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Group]:
+    """Groups whose class list the viewer may see: own, children's, taught, school-wide."""
+    return _memo(viewer, ("groups", day), lambda: _visible_groups(viewer, day or today()))
+
+
+def _visible_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
+    if not viewer.is_authenticated:
+        return Group.objects.none()
+    own_pupils = (
+        Pupil.objects.filter(person_id=person_of(viewer))
+        .values("pk")
+        .union(guardian_pupil_ids(viewer, day))
+    )
+    ids = (
+        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils).values("group_id")
+        .union(taught_group_ids(viewer, day))
+        .union(
+            Group.objects.filter(school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day))
+            .values("pk")
+        )
+    )  # fmt: skip
+    return Group.objects.filter(pk__in=ids)
+
+
+def visible_schools(viewer: Viewer, day: dt.date | None = None) -> QuerySet[School]:
+    """Schools the viewer belongs to in any role, analytics included."""
+    return _memo(viewer, ("schools", day), lambda: _visible_schools(viewer, day or today()))
+
+
+def _visible_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
+    if not viewer.is_authenticated:
+        return School.objects.none()
+    ids = (
+        visible_groups(viewer, day).values("school_id")
+        .union(school_ids_with(viewer, (*PUPIL_READING_GRANTS, Grant.ANALYTICS), day))
+        .union(Duty.objects.filter(active_on(day), person_id=person_of(viewer)).values("school_id"))
+    )  # fmt: skip
+    return School.objects.filter(pk__in=ids)

@@ -1,0 +1,357 @@
+"""The access policy: who may do what to a pupil's page.
+
+The table is the policy of DESIGN.md; this module parses it at import and
+every predicate below answers from it, so the table cannot drift from the
+code. Two columns extend DESIGN.md (never loosening it): the student-health
+team of a school and a person a pupil's page was explicitly shared with
+read the page and nothing more.
+
+| capability | pupil | guardian | teacher of group | mentor | principal / school admin | analytics | student health | shared with |
+|---|---|---|---|---|---|---|---|---|
+| read pupil page (plan, goals, log, published assessments) | own | own children | yes | yes | own school | no | own school | yes |
+| answer preparation questions | questions for pupil | for guardian | for teacher | for mentor | no | no | no | no |
+| propose a goal | yes | yes | yes | yes | no | no | no | no |
+| goal NEW -> IN_PROGRESS -> DONE | yes | no | yes | yes | no | no | no | no |
+| goal DONE -> ACHIEVED, or CANCELLED | no | no | yes | yes | no | no | no | no |
+| write / publish written assessment | no | no | in subjects taught to the pupil | same | no | no | no | no |
+| read an unpublished assessment draft | no | no | yes | yes | no | no | no | no |
+| agree (lock) the plan at the development talk | no | no | no | yes | no | no | no | no |
+| confirm "I have read" before the talk | no | yes | no | no | no | no | no | no |
+| class blog read / write | read | read | write | write | read | no | no | no |
+| pupil's private blog | only the pupil | no | no | no | no | no | no | no |
+| guardian contact details | no | own | yes | yes | yes | no | no | no |
+| class list: names of classmates and their guardians | yes | yes | yes | yes | yes | no | no | no |
+| personal identity number | no | no | no | no | admin only | no | no | no |
+| class-level summaries | no | no | own groups | own groups | own school | granted scope | no | no |
+
+Reading the cells: "no" denies. "read" allows reading only, "write" both.
+"admin only" allows the school administrator but not the principal.
+"questions for X" / "for X" allow answering questions directed at that
+role. "in subjects taught to the pupil" / "same" need the subject to be
+one the viewer teaches the pupil. Any other text allows: the role itself
+("own", "own school", "own groups") is what relates viewer and object.
+Protected identity (skyddade personuppgifter), guardians' opt-in to show
+contact details, and the 18-year rule are field rules below the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Q
+
+from core.models import (
+    Group,
+    GroupMembership,
+    Guardianship,
+    Person,
+    Pupil,
+    PupilMentor,
+    School,
+    StaffAssignment,
+    StaffRole,
+    Subject,
+    active_on,
+)
+from permissions.codenames import Capability, Grant
+from permissions.models import PupilGrant
+from permissions.relations import (
+    PUPIL_READING_GRANTS,
+    Role,
+    Viewer,
+    guardian_pupil_ids,
+    person_of,
+    school_ids_with,
+    taught_group_ids,
+    today,
+    visible_groups,
+)
+
+COLUMNS: dict[str, tuple[Role | str, ...]] = {
+    "pupil": (Role.PUPIL,),
+    "guardian": (Role.GUARDIAN,),
+    "teacher of group": (Role.TEACHER,),
+    "mentor": (Role.MENTOR,),
+    "principal / school admin": (Role.PRINCIPAL, Role.SCHOOL_ADMIN),
+    "analytics": ("analytics",),
+    "student health": (Role.STUDENT_HEALTH,),
+    "shared with": (Role.SHARED,),
+}
+ROWS: dict[str, tuple[Capability, ...]] = {
+    "read pupil page": (Capability.READ_PUPIL_PAGE,),
+    "answer preparation questions": (Capability.ANSWER_QUESTIONS,),
+    "propose a goal": (Capability.PROPOSE_GOAL,),
+    "goal NEW -> IN_PROGRESS -> DONE": (Capability.ADVANCE_GOAL,),
+    "goal DONE -> ACHIEVED, or CANCELLED": (Capability.CONCLUDE_GOAL,),
+    "write / publish written assessment": (Capability.WRITE_ASSESSMENT,),
+    "read an unpublished assessment draft": (Capability.READ_ASSESSMENT_DRAFT,),
+    "agree (lock) the plan at the development talk": (Capability.AGREE_PLAN,),
+    'confirm "I have read" before the talk': (Capability.CONFIRM_READ,),
+    "class blog read / write": (Capability.READ_CLASS_BLOG, Capability.WRITE_CLASS_BLOG),
+    "pupil's private blog": (Capability.PRIVATE_BLOG,),
+    "guardian contact details": (Capability.READ_GUARDIAN_CONTACTS,),
+    "class list": (Capability.READ_CLASS_LIST,),
+    "personal identity number": (Capability.READ_CIVIC_NO,),
+    "class-level summaries": (Capability.READ_SUMMARIES,),
+}
+
+
+def _parse(doc: str) -> dict[Capability, dict[Role | str, str]]:
+    """The table in the docstring as capability -> role -> cell."""
+    lines = [line for line in doc.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")][1:]
+    policy: dict[Capability, dict[Role | str, str]] = {}
+    for line in lines[1:]:
+        label, *cells = (cell.strip() for cell in line.strip("|").split("|"))
+        row = next(name for name in ROWS if label.startswith(name))
+        for capability in ROWS[row]:
+            policy[capability] = {
+                role: cell for column, cell in zip(header, cells, strict=True)
+                for role in COLUMNS[column]
+            }  # fmt: skip
+    return policy
+
+
+POLICY = _parse(__doc__ or "")
+
+
+def cell_allows(capability: Capability, role: Role | str, *, directed_at: Role | None = None,
+                subject_taught: bool = False) -> bool:  # fmt: skip
+    """What one cell of the table says for `role`, given the qualifiers."""
+    cell = POLICY[capability][role]
+    if cell == "no":
+        return False
+    if cell == "read":
+        return capability is not Capability.WRITE_CLASS_BLOG
+    if cell == "admin only":
+        return role == Role.SCHOOL_ADMIN
+    if cell.startswith(("questions for ", "for ")):
+        return directed_at == role
+    if cell in {"in subjects taught to the pupil", "same"}:
+        return subject_taught
+    return True
+
+
+def allows(capability: Capability, roles: Iterable[Role | str], **qualifiers: object) -> bool:
+    """True when any of the viewer's roles is allowed by the table."""
+    return any(cell_allows(capability, role, **qualifiers) for role in roles)  # type: ignore[arg-type]
+
+
+# -- roles ----------------------------------------------------------------
+
+
+def role_of(viewer: Viewer, pupil: Pupil, day: dt.date | None = None) -> frozenset[Role]:
+    """Every role the viewer holds toward `pupil` on `day`."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return frozenset()
+    day = day or today()
+    roles: set[Role] = set()
+    if pupil.person_id == person_of(viewer):
+        roles.add(Role.PUPIL)
+    if guardian_pupil_ids(viewer, day).filter(pupil_id=pupil.pk).exists():
+        roles.add(Role.GUARDIAN)
+    roles |= _staff_roles(viewer, pupil, day)
+    roles |= _school_roles(viewer, pupil, day)
+    shares = PupilGrant.objects.filter(
+        user_id=viewer.pk, content_object_id=pupil.pk, permission__codename=Grant.PUPIL_SHARE
+    )
+    if shares.exists():
+        roles.add(Role.SHARED)
+    return frozenset(roles)
+
+
+def _staff_roles(viewer: Viewer, pupil: Pupil, day: dt.date) -> set[Role]:
+    groups = GroupMembership.objects.filter(active_on(day), pupil_id=pupil.pk).values("group_id")
+    teaching = taught_group_ids(viewer, day, StaffRole.TEACHER)
+    roles: set[Role] = set()
+    if Group.objects.filter(pk__in=groups).filter(pk__in=teaching).exists():
+        roles.add(Role.TEACHER)
+    mentoring = taught_group_ids(viewer, day, StaffRole.MENTOR)
+    mentors = PupilMentor.objects.filter(
+        active_on(day), pupil_id=pupil.pk, staff_id=person_of(viewer)
+    )
+    if Group.objects.filter(pk__in=groups).filter(pk__in=mentoring).exists() or mentors.exists():
+        roles.add(Role.MENTOR)
+    return roles
+
+
+def _school_roles(viewer: Viewer, pupil: Pupil, day: dt.date) -> set[Role]:
+    by_grant = {
+        Grant.PRINCIPAL: Role.PRINCIPAL,
+        Grant.SCHOOL_ADMIN: Role.SCHOOL_ADMIN,
+        Grant.STUDENT_HEALTH: Role.STUDENT_HEALTH,
+    }
+    return {
+        role for grant, role in by_grant.items()
+        if pupil.school_id is not None and _holds(viewer, grant, pupil.school_id, day)
+    }  # fmt: skip
+
+
+def _holds(viewer: Viewer, grant: Grant, school_id: int, day: dt.date) -> bool:
+    """Whether the viewer holds `grant` at the school (by grant or duty)."""
+    return School.objects.filter(
+        pk=school_id, pk__in=school_ids_with(viewer, (grant,), day)
+    ).exists()
+
+
+# -- predicates, one per capability ---------------------------------------
+
+
+def can_read_pupil_page(viewer: Viewer, pupil: Pupil) -> bool:
+    """Plan, goals, learning log and published assessments."""
+    return allows(Capability.READ_PUPIL_PAGE, role_of(viewer, pupil))
+
+
+def can_answer_question(viewer: Viewer, pupil: Pupil, directed_at: Role) -> bool:
+    """Answer a preparation question directed at `directed_at`."""
+    return allows(Capability.ANSWER_QUESTIONS, role_of(viewer, pupil), directed_at=directed_at)
+
+
+def can_propose_goal(viewer: Viewer, pupil: Pupil) -> bool:
+    """Propose a goal for the pupil's plan."""
+    return allows(Capability.PROPOSE_GOAL, role_of(viewer, pupil))
+
+
+def can_advance_goal(viewer: Viewer, pupil: Pupil) -> bool:
+    """Move a goal NEW -> IN_PROGRESS -> DONE."""
+    return allows(Capability.ADVANCE_GOAL, role_of(viewer, pupil))
+
+
+def can_conclude_goal(viewer: Viewer, pupil: Pupil) -> bool:
+    """Move a goal DONE -> ACHIEVED, or cancel it."""
+    return allows(Capability.CONCLUDE_GOAL, role_of(viewer, pupil))
+
+
+def can_write_assessment(viewer: Viewer, pupil: Pupil, subject: Subject) -> bool:
+    """Write or publish a written assessment in `subject`."""
+    taught = subject.pk in subjects_taught(viewer, pupil)
+    return allows(Capability.WRITE_ASSESSMENT, role_of(viewer, pupil), subject_taught=taught)
+
+
+def can_read_assessment_draft(viewer: Viewer, pupil: Pupil) -> bool:
+    """Read a written assessment that is not yet published."""
+    return allows(Capability.READ_ASSESSMENT_DRAFT, role_of(viewer, pupil))
+
+
+def can_agree_plan(viewer: Viewer, pupil: Pupil) -> bool:
+    """Agree (lock) the development plan at the talk."""
+    return allows(Capability.AGREE_PLAN, role_of(viewer, pupil))
+
+
+def can_confirm_read(viewer: Viewer, pupil: Pupil) -> bool:
+    """Confirm "I have read" before the development talk."""
+    return allows(Capability.CONFIRM_READ, role_of(viewer, pupil))
+
+
+def can_use_private_blog(viewer: Viewer, pupil: Pupil) -> bool:
+    """Read or write the pupil's private blog."""
+    return allows(Capability.PRIVATE_BLOG, role_of(viewer, pupil))
+
+
+def can_read_class_blog(viewer: Viewer, group: Group) -> bool:
+    """Read the group's blog."""
+    return allows(Capability.READ_CLASS_BLOG, group_roles(viewer, group))
+
+
+def can_write_class_blog(viewer: Viewer, group: Group) -> bool:
+    """Post to the group's blog."""
+    return allows(Capability.WRITE_CLASS_BLOG, group_roles(viewer, group))
+
+
+def can_read_class_list(viewer: Viewer, group: Group) -> bool:
+    """Names of the group's pupils and their guardians."""
+    return allows(Capability.READ_CLASS_LIST, group_roles(viewer, group))
+
+
+def can_read_group_summary(viewer: Viewer, group: Group) -> bool:
+    """Class-level summaries of the group (never a single pupil)."""
+    return allows(Capability.READ_SUMMARIES, group_roles(viewer, group))
+
+
+def group_roles(viewer: Viewer, group: Group, day: dt.date | None = None) -> frozenset[Role | str]:
+    """The viewer's roles toward a whole group."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return frozenset()
+    day = day or today()
+    roles: set[Role | str] = set()
+    members = GroupMembership.objects.filter(active_on(day), group_id=group.pk)
+    if members.filter(pupil__person_id=person_of(viewer)).exists():
+        roles.add(Role.PUPIL)
+    if members.filter(pupil_id__in=guardian_pupil_ids(viewer, day)).exists():
+        roles.add(Role.GUARDIAN)
+    for role, staff_role in ((Role.TEACHER, StaffRole.TEACHER), (Role.MENTOR, StaffRole.MENTOR)):
+        taught = taught_group_ids(viewer, day, staff_role)
+        if Group.objects.filter(pk=group.pk, pk__in=taught).exists():
+            roles.add(role)
+    for grant, role in ((Grant.PRINCIPAL, Role.PRINCIPAL), (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
+                        (Grant.ANALYTICS, "analytics")):  # fmt: skip
+        if _holds(viewer, grant, group.school_id, day):
+            roles.add(role)
+    return frozenset(roles)
+
+
+def subjects_taught(viewer: Viewer, pupil: Pupil, day: dt.date | None = None) -> set[int]:
+    """Subjects the viewer teaches the pupil, from the SS 12000 activities."""
+    day = day or today()
+    groups = GroupMembership.objects.filter(active_on(day), pupil_id=pupil.pk).values("group_id")
+    rows = StaffAssignment.objects.filter(
+        active_on(day), staff_id=person_of(viewer), group_id__in=groups, subject__isnull=False
+    )
+    return set(rows.values_list("subject_id", flat=True))
+
+
+# -- field rules ------------------------------------------------------------
+
+
+def can_read_civic_no(viewer: Viewer, person: Person) -> bool:
+    """Identity numbers: school administrators of a school the person belongs to."""
+    if not viewer.is_authenticated:
+        return False
+    schools = school_ids_with(viewer, (Grant.SCHOOL_ADMIN,))
+    related = Pupil.objects.filter(school_id__in=schools).filter(
+        Q(person_id=person.pk) | Q(guardianships__guardian_id=person.pk)
+    )
+    return related.exists()
+
+
+def can_read_contact_details(viewer: Viewer, guardian: Person) -> bool:
+    """A guardian's phone and email: own, staff of a child, or families if opted in.
+
+    A guardian with protected identity is shown to no other family, whatever
+    the opt-in says.
+    """
+    if not viewer.is_authenticated:
+        return False
+    if guardian.pk == person_of(viewer):
+        return True
+    children = [
+        g.pupil
+        for g in Guardianship.objects.filter(guardian_id=guardian.pk).select_related("pupil")
+    ]
+    if any(
+        allows(Capability.READ_GUARDIAN_CONTACTS, role_of(viewer, child)) for child in children
+    ):
+        return True
+    if guardian.has_protected_identity or not guardian.contact_visible_to_families:
+        return False
+    groups = GroupMembership.objects.filter(pupil__in=children).values("group_id")
+    return visible_groups(viewer).filter(pk__in=groups).exists()
+
+
+def can_read_address(viewer: Viewer, person: Person) -> bool:
+    """Postal address: never for protected identity, else as contact details."""
+    return not person.has_protected_identity and can_read_contact_details(viewer, person)
+
+
+def shown_name(viewer: Viewer, pupil: Pupil) -> str:
+    """The pupil's name, or the alias outside the pupil's own circle when protected."""
+    person = pupil.person
+    if not person.has_protected_identity or role_of(viewer, pupil):
+        return str(person)
+    return person.alias
+
+
+def in_class_list(person: Person) -> bool:
+    """People with protected identity never appear in class or contact lists."""
+    return not person.has_protected_identity

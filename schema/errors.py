@@ -1,0 +1,35 @@
+"""Typed errors that every mutation payload carries."""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+
+
+@strawberry.enum(description="Why a mutation changed nothing.")
+class ErrorCode(enum.Enum):
+    VALIDATION = "validation"
+    NOT_FOUND = strawberry.enum_value(
+        "not_found",
+        description="The object does not exist or the viewer may not act on it; "
+        "the two are never told apart.",
+    )
+    CONFLICT = strawberry.enum_value(
+        "conflict", description="Someone saved a newer version first."
+    )
+    NOT_AUTHENTICATED = "not_authenticated"
+    INVALID_CREDENTIALS = "invalid_credentials"
+
+
+@strawberry.type(description="A problem with a mutation's input; nothing was changed.")
+class UserError:
+    code: ErrorCode = strawberry.field(description="What kind of problem.")
+    message: str = strawberry.field(description="A sentence a person can read.")
+    field: str | None = strawberry.field(
+        default=None, description="The input field at fault, if one is."
+    )
+
+
+NOT_AUTHENTICATED = UserError(code=ErrorCode.NOT_AUTHENTICATED, message="Sign in first.")
+NOT_FOUND = UserError(code=ErrorCode.NOT_FOUND, message="Not found.")

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from tests.cast import Cast, build_cast
+
+
+def pytest_report_header() -> list[str]:
+    """Say which database and channel layer this run uses (CI runs both)."""
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return [f"database: {engine}, channel layer: {layer}"]
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    """Alva's school and everyone around her (see tests/cast.py)."""
+    return build_cast()
