@@ -61,6 +61,7 @@ class Role(enum.StrEnum):
     SCHOOL_ADMIN = "school_admin"
     STUDENT_HEALTH = "student_health"
     SHARED = "shared"
+    ANALYTICS = "analytics"  # toward a group or school only, never a pupil
 
 
 def today() -> dt.date:
@@ -87,7 +88,11 @@ def _memo(viewer: Viewer, key: tuple[Any, ...], build: Callable[[], T]) -> T:
 
 
 def person_of(viewer: Viewer) -> int | None:
-    """The roster person of an active signed-in viewer, else None."""
+    """The roster person of an active signed-in viewer, else None.
+
+    Lookups use `person_of(viewer) or 0`: no row has id 0, so a viewer
+    without a person matches nothing.
+    """
     if not viewer.is_authenticated or not viewer.is_active:
         return None
     return viewer.person_id  # type: ignore[union-attr]
@@ -103,9 +108,9 @@ def guardian_pupil_ids(viewer: Viewer, day: dt.date | None = None) -> QuerySet[A
         | Q(pupil__person__birth_date__gt=adult_cutoff(day))
         | Q(adult_consent=True)
     )
-    return Guardianship.objects.filter(active_on(day), rights, minor, guardian_id=person).values(
-        "pupil_id"
-    )
+    return Guardianship.objects.filter(
+        active_on(day), rights, minor, guardian_id=person or 0
+    ).values("pupil_id")
 
 
 def taught_group_ids(
@@ -113,7 +118,7 @@ def taught_group_ids(
 ) -> QuerySet[Any]:
     """Groups the viewer teaches or mentors on `day` (assignments and grants)."""
     day = day or today()
-    assignments = StaffAssignment.objects.filter(active_on(day), staff_id=person_of(viewer))
+    assignments = StaffAssignment.objects.filter(active_on(day), staff_id=person_of(viewer) or 0)
     if role is not None:
         assignments = assignments.filter(role=role)
     ids = assignments.values("group_id")
@@ -140,7 +145,9 @@ def school_ids_with(
         ).values("content_object_id")
     )
     duty_roles = [role for grant in grants for role in DUTY_ROLES.get(grant, ())]
-    duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer), role__in=duty_roles)
+    duties = Duty.objects.filter(
+        active_on(day), person_id=person_of(viewer) or 0, role__in=duty_roles
+    )
     return (
         direct.values("content_object_id")
         .union(by_organisation.values("pk"))
@@ -159,10 +166,10 @@ def _visible_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
     person = person_of(viewer)
     members = GroupMembership.objects.filter(active_on(day))
     ids = (
-        Pupil.objects.filter(person_id=person).values("pk")
+        Pupil.objects.filter(person_id=person or 0).values("pk")
         .union(guardian_pupil_ids(viewer, day))
         .union(members.filter(group_id__in=taught_group_ids(viewer, day)).values("pupil_id"))
-        .union(PupilMentor.objects.filter(active_on(day), staff_id=person).values("pupil_id"))
+        .union(PupilMentor.objects.filter(active_on(day), staff_id=person or 0).values("pupil_id"))
         .union(
             Pupil.objects.filter(school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day))
             .values("pk")
@@ -184,7 +191,7 @@ def _visible_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
     if not viewer.is_authenticated:
         return Group.objects.none()
     own_pupils = (
-        Pupil.objects.filter(person_id=person_of(viewer))
+        Pupil.objects.filter(person_id=person_of(viewer) or 0)
         .values("pk")
         .union(guardian_pupil_ids(viewer, day))
     )
@@ -207,9 +214,10 @@ def visible_schools(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Scho
 def _visible_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
     if not viewer.is_authenticated:
         return School.objects.none()
+    duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer) or 0)
     ids = (
         visible_groups(viewer, day).values("school_id")
         .union(school_ids_with(viewer, (*PUPIL_READING_GRANTS, Grant.ANALYTICS), day))
-        .union(Duty.objects.filter(active_on(day), person_id=person_of(viewer)).values("school_id"))
+        .union(duties.values("school_id"))
     )  # fmt: skip
     return School.objects.filter(pk__in=ids)

@@ -57,7 +57,6 @@ from core.models import (
 from permissions.codenames import Capability, Grant
 from permissions.models import PupilGrant
 from permissions.relations import (
-    PUPIL_READING_GRANTS,
     Role,
     Viewer,
     guardian_pupil_ids,
@@ -68,13 +67,13 @@ from permissions.relations import (
     visible_groups,
 )
 
-COLUMNS: dict[str, tuple[Role | str, ...]] = {
+COLUMNS: dict[str, tuple[Role, ...]] = {
     "pupil": (Role.PUPIL,),
     "guardian": (Role.GUARDIAN,),
     "teacher of group": (Role.TEACHER,),
     "mentor": (Role.MENTOR,),
     "principal / school admin": (Role.PRINCIPAL, Role.SCHOOL_ADMIN),
-    "analytics": ("analytics",),
+    "analytics": (Role.ANALYTICS,),
     "student health": (Role.STUDENT_HEALTH,),
     "shared with": (Role.SHARED,),
 }
@@ -97,11 +96,11 @@ ROWS: dict[str, tuple[Capability, ...]] = {
 }
 
 
-def _parse(doc: str) -> dict[Capability, dict[Role | str, str]]:
+def _parse(doc: str) -> dict[Capability, dict[Role, str]]:
     """The table in the docstring as capability -> role -> cell."""
     lines = [line for line in doc.splitlines() if line.startswith("| ")]
     header = [cell.strip() for cell in lines[0].strip("|").split("|")][1:]
-    policy: dict[Capability, dict[Role | str, str]] = {}
+    policy: dict[Capability, dict[Role, str]] = {}
     for line in lines[1:]:
         label, *cells = (cell.strip() for cell in line.strip("|").split("|"))
         row = next(name for name in ROWS if label.startswith(name))
@@ -116,7 +115,7 @@ def _parse(doc: str) -> dict[Capability, dict[Role | str, str]]:
 POLICY = _parse(__doc__ or "")
 
 
-def cell_allows(capability: Capability, role: Role | str, *, directed_at: Role | None = None,
+def cell_allows(capability: Capability, role: Role, *, directed_at: Role | None = None,
                 subject_taught: bool = False) -> bool:  # fmt: skip
     """What one cell of the table says for `role`, given the qualifiers."""
     cell = POLICY[capability][role]
@@ -133,7 +132,7 @@ def cell_allows(capability: Capability, role: Role | str, *, directed_at: Role |
     return True
 
 
-def allows(capability: Capability, roles: Iterable[Role | str], **qualifiers: object) -> bool:
+def allows(capability: Capability, roles: Iterable[Role], **qualifiers: object) -> bool:
     """True when any of the viewer's roles is allowed by the table."""
     return any(cell_allows(capability, role, **qualifiers) for role in roles)  # type: ignore[arg-type]
 
@@ -269,12 +268,12 @@ def can_read_group_summary(viewer: Viewer, group: Group) -> bool:
     return allows(Capability.READ_SUMMARIES, group_roles(viewer, group))
 
 
-def group_roles(viewer: Viewer, group: Group, day: dt.date | None = None) -> frozenset[Role | str]:
+def group_roles(viewer: Viewer, group: Group, day: dt.date | None = None) -> frozenset[Role]:
     """The viewer's roles toward a whole group."""
     if not viewer.is_authenticated or not viewer.is_active:
         return frozenset()
     day = day or today()
-    roles: set[Role | str] = set()
+    roles: set[Role] = set()
     members = GroupMembership.objects.filter(active_on(day), group_id=group.pk)
     if members.filter(pupil__person_id=person_of(viewer)).exists():
         roles.add(Role.PUPIL)
@@ -285,7 +284,7 @@ def group_roles(viewer: Viewer, group: Group, day: dt.date | None = None) -> fro
         if Group.objects.filter(pk=group.pk, pk__in=taught).exists():
             roles.add(role)
     for grant, role in ((Grant.PRINCIPAL, Role.PRINCIPAL), (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
-                        (Grant.ANALYTICS, "analytics")):  # fmt: skip
+                        (Grant.ANALYTICS, Role.ANALYTICS)):  # fmt: skip
         if _holds(viewer, grant, group.school_id, day):
             roles.add(role)
     return frozenset(roles)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from core.models import User
 from core.services.tokens import bearer_secret, token_authenticate
 
-INVALID_TOKEN = "The bearer token is invalid, expired or revoked."
+INVALID_TOKEN = "The bearer token is invalid, expired or revoked."  # noqa: S105 - a message
 
 
 def _unauthorized() -> JsonResponse:
@@ -27,7 +27,7 @@ def _sign_in(request: HttpRequest, user: User) -> None:
     request.user = user
     request.auser = auser  # type: ignore[attr-defined]
     # A bearer token cannot be forged cross-site the way a cookie can.
-    request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]  # noqa: SLF001
+    request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
 
 
 class BearerTokenMiddleware:
@@ -46,8 +46,9 @@ class BearerTokenMiddleware:
             markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        """Authenticate the token, if any, then pass the request on."""
         if iscoroutinefunction(self):
-            return self.__acall__(request)
+            return self.__acall__(request)  # type: ignore[attr-defined,no-any-return]
         secret = bearer_secret(request.headers.get("Authorization"))
         if secret is not None:
             user = token_authenticate(secret)
@@ -57,6 +58,7 @@ class BearerTokenMiddleware:
         return self.get_response(request)  # type: ignore[no-any-return]
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        """The same, for the ASGI path."""
         secret = bearer_secret(request.headers.get("Authorization"))
         if secret is not None:
             user = await sync_to_async(token_authenticate)(secret)

@@ -45,14 +45,14 @@ MEMBERS = (
     "other_principal", "analytics", "student_health", "shared", "stranger", "anonymous",
 )  # fmt: skip
 # The policy-table column each member stands in toward Alva and 3A.
-COLUMN_ROLE: dict[str, Role | str | None] = {
+COLUMN_ROLE: dict[str, Role | None] = {
     "pupil": Role.PUPIL,
     "guardian": Role.GUARDIAN,
     "teacher": Role.TEACHER,
     "mentor": Role.MENTOR,
     "principal": Role.PRINCIPAL,
     "school_admin": Role.SCHOOL_ADMIN,
-    "analytics": "analytics",
+    "analytics": Role.ANALYTICS,
     "student_health": Role.STUDENT_HEALTH,
     "shared": Role.SHARED,
     "other_teacher": None,

@@ -8,8 +8,8 @@ from tests.cast import Cast, build_cast
 
 def pytest_report_header() -> list[str]:
     """Say which database and channel layer this run uses (CI runs both)."""
-    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"].rsplit(".", 1)[-1]
+    engine = str(settings.DATABASES["default"]["ENGINE"]).rsplit(".", 1)[-1]
+    layer = str(settings.CHANNEL_LAYERS["default"]["BACKEND"]).rsplit(".", 1)[-1]
     return [f"database: {engine}, channel layer: {layer}"]
 
 

@@ -100,7 +100,9 @@ class AccountMutation:
             )
             return TokenCreatePayload(token=None, secret=None, errors=[error])
         token, secret = await sync_to_async(token_create)(
-            user=user, name=input.name, days=input.days
+            user=user,  # type: ignore[arg-type]
+            name=input.name,
+            days=input.days,
         )
         return TokenCreatePayload(token=ApiTokenType.from_model(token), secret=secret, errors=[])
 

@@ -17,4 +17,4 @@ class AccountQuery:
         user = await aget_current_user(info)
         if not user.is_authenticated:
             return None
-        return await sync_to_async(ViewerType.from_user)(user)
+        return await sync_to_async(ViewerType.from_user)(user)  # type: ignore[arg-type]
