@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from asgiref.sync import sync_to_async
-from django.contrib.auth import aauthenticate, alogin, alogout
+from django.contrib.auth import alogin, alogout, authenticate
 from django.http import HttpRequest
 from strawberry_django.auth.utils import aget_current_user
 
@@ -70,7 +70,11 @@ class AccountMutation:
     @strawberry.mutation(description="Sign in with a password; starts a browser session.")
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:  # noqa: A002
         request = _http_request(info)
-        user = await aauthenticate(request, username=input.username, password=input.password)
+        # django-guardian's backend has no async authenticate, so the sync
+        # chain runs in a thread.
+        user = await sync_to_async(authenticate)(
+            request, username=input.username, password=input.password
+        )
         if user is None or request is None:
             error = UserError(
                 code=ErrorCode.INVALID_CREDENTIALS, message="Wrong username or password."

@@ -19,9 +19,12 @@ from core.importers.demo import DemoDataset, build_dataset, write_dataset
 from core.importers.source import load_dataset
 from core.importers.ss12000 import import_dataset
 from core.management.commands.import_ss12000 import print_report
-from core.models import User
+from core.models import Organisation, User
+from permissions.codenames import Grant
+from permissions.grants import grant_change
 
 ADMIN_USERNAME = "admin"
+ANALYTICS_USERNAME = "analys@exempelby.example.com"
 _CHUNK = 500
 
 
@@ -60,6 +63,9 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {password}):")
         for login in dataset.logins:
             self.stdout.write(f"  {login.role:19} {login.username:46} {login.description}")
+        self.stdout.write(
+            f"  {'analytics':19} {ANALYTICS_USERNAME:46} summaries of the whole municipality"
+        )
         self.stdout.write(f"  {'django admin':19} {ADMIN_USERNAME:46} the service's operator")
 
 
@@ -83,5 +89,9 @@ def set_demo_passwords(dataset: DemoDataset, password: str) -> None:
         admin, _ = User.objects.get_or_create(
             username=ADMIN_USERNAME, defaults={"is_staff": True, "is_superuser": True}
         )
-        admin.password = encoded
-        admin.save(update_fields=["password"])
+        analyst, _ = User.objects.get_or_create(username=ANALYTICS_USERNAME)
+        for user in (admin, analyst):
+            user.password = encoded
+            user.save(update_fields=["password"])
+        for organisation in Organisation.objects.all():
+            grant_change(grant=Grant.ANALYTICS, user=analyst, obj=organisation)

@@ -1,0 +1,126 @@
+"""Django admin for the roster: searchable, identity numbers masked in lists."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from guardian.admin import GuardedModelAdmin
+
+from core.identity import mask_civic_number
+from core.models import (
+    ApiToken,
+    Duty,
+    Group,
+    GroupMembership,
+    Guardianship,
+    Organisation,
+    Person,
+    Pupil,
+    PupilMentor,
+    School,
+    StaffAssignment,
+    User,
+)
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin[Person]):
+    list_display = ("family_name", "given_name", "masked_civic_no", "security_marking")
+    list_filter = ("security_marking",)
+    search_fields = ("family_name", "given_name", "email", "=civic_no")
+
+    @admin.display(description="personal identity number")
+    def masked_civic_no(self, person: Person) -> str:
+        """Birth date only; the full number shows on the person's own page."""
+        return mask_civic_number(person.civic_no) if person.civic_no else ""
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin[User]):
+    list_display = ("username", "person", "is_active", "is_staff", "last_login")
+    search_fields = ("username", "person__family_name", "person__given_name")
+    raw_id_fields = ("person",)
+    fieldsets = (*DjangoUserAdmin.fieldsets, ("Roster", {"fields": ("person",)}))  # type: ignore[misc]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(GuardedModelAdmin):  # type: ignore[misc]
+    list_display = ("name", "organisation_number", "municipality_code")
+    search_fields = ("name",)
+
+
+@admin.register(School)
+class SchoolAdmin(GuardedModelAdmin):  # type: ignore[misc]
+    list_display = ("name", "school_unit_code", "organisation")
+    search_fields = ("name", "school_unit_code")
+
+
+@admin.register(Group)
+class GroupAdmin(GuardedModelAdmin):  # type: ignore[misc]
+    list_display = ("name", "school", "kind", "school_year", "start_date", "end_date")
+    list_filter = ("kind", "school")
+    search_fields = ("name", "school__name")
+
+
+@admin.register(Pupil)
+class PupilAdmin(GuardedModelAdmin):  # type: ignore[misc]
+    list_display = ("person", "school", "school_form", "school_year")
+    list_filter = ("school", "school_form")
+    search_fields = ("person__family_name", "person__given_name")
+    raw_id_fields = ("person",)
+
+
+class DatedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic over several models
+    """Relations: searchable by the people in them, filterable by dates."""
+
+    list_filter = ("start_date", "end_date")
+
+
+@admin.register(Guardianship)
+class GuardianshipAdmin(DatedAdmin):
+    list_display = ("pupil", "guardian", "relation_type", "rights_until", "start_date", "end_date")
+    search_fields = ("pupil__person__family_name", "guardian__family_name", "guardian__given_name")
+    raw_id_fields = ("pupil", "guardian")
+
+
+@admin.register(GroupMembership)
+class GroupMembershipAdmin(DatedAdmin):
+    list_display = ("pupil", "group", "start_date", "end_date")
+    search_fields = ("pupil__person__family_name", "group__name")
+    raw_id_fields = ("pupil", "group")
+
+
+@admin.register(StaffAssignment)
+class StaffAssignmentAdmin(DatedAdmin):
+    list_display = ("staff", "group", "role", "subject", "start_date", "end_date")
+    search_fields = ("staff__family_name", "group__name")
+    raw_id_fields = ("staff", "group")
+
+
+@admin.register(Duty)
+class DutyAdmin(DatedAdmin):
+    list_display = ("person", "school", "role", "start_date", "end_date")
+    search_fields = ("person__family_name", "school__name")
+    raw_id_fields = ("person",)
+
+
+@admin.register(PupilMentor)
+class PupilMentorAdmin(DatedAdmin):
+    list_display = ("pupil", "staff", "start_date", "end_date")
+    raw_id_fields = ("pupil", "staff")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    list_display = (
+        "prefix",
+        "name",
+        "user",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
+    search_fields = ("user__username", "name", "prefix")
+    readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
+    raw_id_fields = ("user",)
