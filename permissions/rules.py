@@ -328,9 +328,10 @@ def can_read_contact_details(viewer: Viewer, guardian: Person) -> bool:
         g.pupil
         for g in Guardianship.objects.filter(guardian_id=guardian.pk).select_related("pupil")
     ]
-    if any(
-        allows(Capability.READ_GUARDIAN_CONTACTS, role_of(viewer, child)) for child in children
-    ):
+    # "own" in the guardian column means the guardian's own details, not a
+    # co-guardian's: family roles toward the child open nothing here.
+    staff_roles = (role_of(viewer, child) - {Role.GUARDIAN, Role.PUPIL} for child in children)
+    if any(allows(Capability.READ_GUARDIAN_CONTACTS, roles) for roles in staff_roles):
         return True
     if guardian.has_protected_identity or not guardian.contact_visible_to_families:
         return False
