@@ -4,6 +4,7 @@ import pytest
 
 from core.models import SecurityMarking
 from permissions import rules
+from permissions.relations import Role
 from tests.factories import (
     GroupMembershipFactory,
     GuardianshipFactory,
@@ -87,7 +88,8 @@ def test_a_protected_pupil_is_shown_by_alias_outside_the_own_circle(cast):
 
     # then
     assert names == {"teacher": "Vera Exempelsson", "stranger": hidden.person.alias}
-    assert hidden.person.alias.startswith("Skyddad ") and "Vera" not in hidden.person.alias
+    assert hidden.person.alias.startswith("Skyddad ")
+    assert "Vera" not in hidden.person.alias
 
 
 def test_people_with_protected_identity_are_left_out_of_lists():
@@ -137,7 +139,7 @@ def test_a_teacher_writes_assessments_only_in_subjects_taught_to_the_pupil(cast)
 )
 def test_questions_are_answered_only_by_the_role_they_are_for(cast, member, directed_at, allowed):
     # when / then
-    assert rules.can_answer_question(cast[member], cast.alva, rules.Role(directed_at)) is allowed
+    assert rules.can_answer_question(cast[member], cast.alva, Role(directed_at)) is allowed
 
 
 def test_the_backend_answers_has_perm_from_the_roster(cast):
