@@ -59,7 +59,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "project.urls"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/graphql/"
 ASGI_APPLICATION = "project.asgi.application"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
@@ -96,7 +96,11 @@ TEMPLATES = [
 
 def _database(url: str) -> dict[str, Any]:
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+        # Persistent connections leak from the thread pools of an ASGI server, so
+        # they are off unless DB_CONN_MAX_AGE asks for them (use a pooler).
+        config: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        )
     except ValueError as error:
         msg = f"DATABASE_URL={url!r} is not a database URL: {error}"
         raise ImproperlyConfigured(msg) from None

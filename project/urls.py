@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from project.health import healthz
 from schema import schema
@@ -13,6 +13,7 @@ from schema.views import GraphQLView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path(
         "graphql/",
         GraphQLView.as_view(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 
@@ -25,7 +25,7 @@ class GraphQLConsumer(GraphQLWSConsumer):  # type: ignore[misc]
         header = params.get("authorization") or params.get("Authorization")
         if header:
             secret = bearer_secret(str(header))
-            user = await sync_to_async(token_authenticate)(secret) if secret else None
+            user = await database_sync_to_async(token_authenticate)(secret) if secret else None
             if user is None:
                 raise ConnectionRejectionError({"message": "Invalid or expired token."})
             self.scope["user"] = user

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -316,3 +316,33 @@ async def test_an_anonymous_socket_has_no_viewer():
 
     # then
     assert me is None
+
+
+@pytest.mark.django_db
+def test_djangos_login_page_signs_in_with_csrf():
+    # given
+    user = UserFactory()
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/accounts/login/")
+
+    # when
+    refused = browser.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    accepted = browser.post(
+        "/accounts/login/",
+        {
+            "username": user.username,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": page.context["csrf_token"],
+        },
+    )
+
+    # then
+    assert (page.status_code, refused.status_code, accepted.status_code, accepted["Location"]) == (
+        200, 403, 302, "/graphql/"
+    )  # fmt: skip
+    assert (
+        gql(browser, ME, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value).json()["data"]["me"][
+            "username"
+        ]
+        == user.username
+    )
