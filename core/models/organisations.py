@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from django.db import models
+from django_stubs_ext import StrPromise
 
 from core.models.dated import Dated
+
+# Roles granted over a school, or over every school of an organisation.
+SCHOOL_ROLE_PERMISSIONS: tuple[tuple[str, str | StrPromise], ...] = (
+    ("act_as_principal", "Principal: read every pupil page and summary"),
+    ("act_as_school_admin", "School administrator: roster and identity numbers"),
+    ("view_summaries", "Analytics: class- and school-level summaries only"),
+    ("act_as_student_health", "Student-health team: read pupil pages"),
+)
 
 
 class SchoolForm(models.TextChoices):
@@ -26,12 +35,7 @@ class Organisation(models.Model):
     municipality_code = models.CharField(max_length=4, blank=True)
 
     class Meta:
-        permissions = [
-            ("act_as_principal", "Principal: read every pupil page and summary"),
-            ("act_as_school_admin", "School administrator: roster and identity numbers"),
-            ("view_summaries", "Analytics: class- and school-level summaries only"),
-            ("act_as_student_health", "Student-health team: read pupil pages"),
-        ]
+        permissions = SCHOOL_ROLE_PERMISSIONS
 
     def __str__(self) -> str:
         return self.name
@@ -54,12 +58,7 @@ class School(models.Model):
     municipality_code = models.CharField(max_length=4, blank=True)
 
     class Meta:
-        permissions = [
-            ("act_as_principal", "Principal: read every pupil page and summary"),
-            ("act_as_school_admin", "School administrator: roster and identity numbers"),
-            ("view_summaries", "Analytics: class- and school-level summaries only"),
-            ("act_as_student_health", "Student-health team: read pupil pages"),
-        ]
+        permissions = SCHOOL_ROLE_PERMISSIONS
 
     def __str__(self) -> str:
         return self.name

@@ -61,6 +61,19 @@ class ImportRun:
         """Add one sync's counts to the report under `kind`."""
         self.report.counts[kind] += counts
 
+    def sync_entity(
+        self, kind: str, model: type[models.Model], rows: Rows, *, dated: bool = False
+    ) -> None:
+        """Sync rows keyed by their SS 12000 id; dated ones missing from the source end."""
+        counts, _ = sync(
+            model,
+            "external_id",
+            rows,
+            scope=Q(external_id__isnull=False),
+            end_missing_on=self.today if dated else None,
+        )
+        self.count(kind, counts)
+
     def sync_relation(self, kind: str, model: type[models.Model], rows: Rows, prefix: str) -> None:
         """Sync importer-managed relation rows whose key starts with `prefix`."""
         counts, _ = sync(

@@ -5,12 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Q
-
 from core.importers import records as rec
 from core.importers.records import RecordError
 from core.importers.ss12000.base import ImportRun, _mode
-from core.importers.sync import Rows, sync
+from core.importers.sync import Rows
 from core.models import (
     Group,
     GroupKind,
@@ -48,14 +46,7 @@ class GroupSteps(ImportRun):
             self.collect_members(ext, record)
             if rows[ext]["kind"] == GroupKind.CLASS:
                 rows[ext]["school_year"] = self.class_year(ext)
-        counts, _ = sync(
-            Group,
-            "external_id",
-            rows,
-            scope=Q(external_id__isnull=False),
-            end_missing_on=self.today,
-        )
-        self.count("groups", counts)
+        self.sync_entity("groups", Group, rows, dated=True)
 
     def group_row(self, record: dict[str, Any]) -> dict[str, Any]:
         """The Group fields of one record."""

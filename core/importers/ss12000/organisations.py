@@ -5,12 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Q
-
 from core.importers import records as rec
 from core.importers.records import RecordError
 from core.importers.ss12000.base import ImportRun, _ids
-from core.importers.sync import Rows, sync
+from core.importers.sync import Rows
 from core.models import (
     Organisation,
     School,
@@ -47,8 +45,7 @@ class OrganisationSteps(ImportRun):
             for ext, r in tree.items()
             if r["organisationType"] == "Huvudman"
         }
-        counts, _ = sync(Organisation, "external_id", owners, scope=Q(external_id__isnull=False))
-        self.count("organisations", counts)
+        self.sync_entity("organisations", Organisation, owners)
         self.schools(tree, _ids(Organisation))
 
     def schools(self, tree: dict[uuid.UUID, dict[str, Any]], owners: dict[uuid.UUID, int]) -> None:
@@ -62,8 +59,7 @@ class OrganisationSteps(ImportRun):
                 rows[ext] = self.school_row(ext, record, tree, owners, code_holders)
             except RecordError as error:
                 self.report.reject("organisations", ext, str(error))
-        counts, _ = sync(School, "external_id", rows, scope=Q(external_id__isnull=False))
-        self.count("schools", counts)
+        self.sync_entity("schools", School, rows)
 
     def school_row(
         self,
@@ -133,5 +129,4 @@ class OrganisationSteps(ImportRun):
                 if ext not in known:
                     rows.setdefault(ext, with_name)
         if rows:
-            counts, _ = sync(Subject, "external_id", rows, scope=Q(external_id__isnull=False))
-            self.count("subjects", counts)
+            self.sync_entity("subjects", Subject, rows)

@@ -60,8 +60,7 @@ class PersonSteps(ImportRun):
                 self.report.reject("persons", ext, str(error))
                 continue
             rows[ext], accepted[ext] = row, record
-        counts, _ = sync(Person, "external_id", rows, scope=Q(external_id__isnull=False))
-        self.count("persons", counts)
+        self.sync_entity("persons", Person, rows)
         return accepted
 
     @staticmethod

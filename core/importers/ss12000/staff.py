@@ -5,12 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Q
-
 from core.importers import records as rec
 from core.importers.records import RecordError
 from core.importers.ss12000.base import ImportRun, _ids
-from core.importers.sync import Rows, sync
+from core.importers.sync import Rows
 from core.models import (
     Duty,
     DutyRole,
@@ -53,14 +51,7 @@ class StaffSteps(ImportRun):
                 self.report.reject("duties", ext, str(error))
                 continue
             accepted.append((ext, record))
-        counts, _ = sync(
-            Duty,
-            "external_id",
-            rows,
-            scope=Q(external_id__isnull=False),
-            end_missing_on=self.today,
-        )
-        self.count("duties", counts)
+        self.sync_entity("duties", Duty, rows, dated=True)
         self.sync_relation(
             "assignments", StaffAssignment, self.assignment_rows(accepted, rows), "ar:"
         )
