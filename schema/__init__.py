@@ -12,15 +12,21 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
 )
-from strawberry.tools import merge_types
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.service import ServiceQuery
 
-Query = merge_types("Query", (AccountQuery, ServiceQuery))
-Mutation = merge_types("Mutation", (AccountMutation,))
+
+@strawberry.type(description="Where every read starts.")
+class Query(AccountQuery, ServiceQuery):
+    pass
+
+
+@strawberry.type(description="Every change, each with its own input and typed errors.")
+class Mutation(AccountMutation):
+    pass
 
 
 def _extensions() -> list[object]:

@@ -9,7 +9,9 @@ import strawberry
 
 @strawberry.enum(description="Why a mutation changed nothing.")
 class ErrorCode(enum.Enum):
-    VALIDATION = "validation"
+    VALIDATION = strawberry.enum_value(
+        "validation", description="The input breaks a rule; `field` says which."
+    )
     NOT_FOUND = strawberry.enum_value(
         "not_found",
         description="The object does not exist or the viewer may not act on it; "
@@ -18,8 +20,12 @@ class ErrorCode(enum.Enum):
     CONFLICT = strawberry.enum_value(
         "conflict", description="Someone saved a newer version first."
     )
-    NOT_AUTHENTICATED = "not_authenticated"
-    INVALID_CREDENTIALS = "invalid_credentials"
+    NOT_AUTHENTICATED = strawberry.enum_value(
+        "not_authenticated", description="Nobody is signed in."
+    )
+    INVALID_CREDENTIALS = strawberry.enum_value(
+        "invalid_credentials", description="Wrong username or password."
+    )
 
 
 @strawberry.type(description="A problem with a mutation's input; nothing was changed.")
