@@ -1,10 +1,31 @@
 """The domain models, one module per area."""
 
 from core.models.accounts import ApiToken
-from core.models.curriculum import Subject
+from core.models.blogs import BlogImage, BlogKind, BlogPost
+from core.models.curriculum import Curriculum, KnowledgeRequirement, Subject
 from core.models.dated import Dated, DatedQuerySet, active_on
+from core.models.learning import (
+    LearningLogComment,
+    LearningLogEntry,
+    LearningLogImage,
+    Prognosis,
+    WrittenAssessment,
+)
 from core.models.organisations import Group, GroupKind, Organisation, School, SchoolForm
 from core.models.people import Person, SecurityMarking, User
+from core.models.plans import (
+    Answer,
+    DevelopmentPlan,
+    Goal,
+    GoalStatus,
+    GoalStatusChange,
+    PlanSection,
+    PlanState,
+    PlanTemplate,
+    PreparationQuestion,
+    QuestionRole,
+    ReadConfirmation,
+)
 from core.models.roster import (
     Duty,
     DutyRole,
@@ -16,21 +37,45 @@ from core.models.roster import (
     StaffAssignment,
     StaffRole,
 )
+from core.models.teaching import AssessmentMatrix, MatrixCriterion, MatrixMark, TeachingPlan
 
 __all__ = [
+    "Answer",
     "ApiToken",
+    "AssessmentMatrix",
+    "BlogImage",
+    "BlogKind",
+    "BlogPost",
+    "Curriculum",
     "Dated",
     "DatedQuerySet",
+    "DevelopmentPlan",
     "Duty",
     "DutyRole",
+    "Goal",
+    "GoalStatus",
+    "GoalStatusChange",
     "Group",
     "GroupKind",
     "GroupMembership",
     "Guardianship",
+    "KnowledgeRequirement",
+    "LearningLogComment",
+    "LearningLogEntry",
+    "LearningLogImage",
+    "MatrixCriterion",
+    "MatrixMark",
     "Organisation",
     "Person",
+    "PlanSection",
+    "PlanState",
+    "PlanTemplate",
+    "PreparationQuestion",
+    "Prognosis",
     "Pupil",
     "PupilMentor",
+    "QuestionRole",
+    "ReadConfirmation",
     "RelationType",
     "School",
     "SchoolForm",
@@ -38,6 +83,8 @@ __all__ = [
     "StaffAssignment",
     "StaffRole",
     "Subject",
+    "TeachingPlan",
     "User",
+    "WrittenAssessment",
     "active_on",
 ]

@@ -20,6 +20,7 @@ from core.importers.source import load_dataset
 from core.importers.ss12000 import import_dataset
 from core.management.commands.import_ss12000 import print_report
 from core.models import Organisation, User
+from core.services.curriculum import curriculum_load
 from permissions.codenames import Grant
 from permissions.grants import grant_change
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(f"SS 12000 files in {folder}")
         report = import_dataset(load_dataset(folder), progress=True)
         print_report(report, self.stdout.write)
+        curriculum_load()
 
     def print_logins(self, dataset: DemoDataset, password: str) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {password}):")
