@@ -12,15 +12,17 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
+from schema.roster.queries import RosterQuery
 from schema.service import ServiceQuery
 
 
 @strawberry.type(description="Where every read starts.")
-class Query(AccountQuery, ServiceQuery):
+class Query(AccountQuery, RosterQuery, ServiceQuery):
     pass
 
 
@@ -44,4 +46,9 @@ def _extensions() -> list[object]:
     return extensions
 
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, extensions=_extensions())  # type: ignore[arg-type]
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=_extensions(),  # type: ignore[arg-type]
+    config=StrawberryConfig(relay_max_results=100),
+)  # type: ignore[arg-type]

@@ -1,0 +1,179 @@
+"""Who sees which pupils, groups and schools, through every path of the API.
+
+Each path runs with strawberry-django's optimizer on and off; expected sets
+are the exact visibility sets of tests/permissions/test_matrix.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from strawberry.django.context import StrawberryDjangoContext
+from strawberry.relay import to_base64
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from schema import schema
+from tests.cast import MEMBERS
+from tests.factories import (
+    GroupFactory,
+    GroupMembershipFactory,
+    PupilFactory,
+    StaffAssignmentFactory,
+    user_for,
+)
+from tests.permissions.test_matrix import VISIBLE_GROUPS, VISIBLE_PUPILS, VISIBLE_SCHOOLS
+
+pytestmark = pytest.mark.django_db
+SCHEMAS = ("optimizer on", "optimizer off")
+
+
+def run(
+    schema_name: str, viewer: Any, query: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    request = RequestFactory().post("/graphql/")
+    request.user = viewer
+    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
+    execute = async_to_sync(schema.execute)
+    if schema_name == "optimizer off":
+        with DjangoOptimizerExtension.disabled():
+            result = execute(query, variable_values=variables, context_value=context)
+    else:
+        result = execute(query, variable_values=variables, context_value=context)
+    assert result.errors is None, result.errors
+    return result.data  # type: ignore[return-value]
+
+
+def first_names(names: list[str]) -> set[str]:
+    return {name.split()[0] for name in names}
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_pupils_list(cast, schema_name, member):
+    # when
+    data = run(schema_name, cast[member], "{ pupils { edges { node { name } } } }")
+
+    # then
+    assert (
+        first_names([e["node"]["name"] for e in data["pupils"]["edges"]]) == VISIBLE_PUPILS[member]
+    )
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_node_by_id_answers_hidden_like_missing(cast, schema_name, member):
+    # given
+    ids = [to_base64("Pupil", p.pk) for p in (cast.alva, cast.elis, cast.nora, cast.omar)] + [
+        to_base64("Pupil", 0)
+    ]
+
+    # when
+    one = {
+        pid: run(
+            schema_name,
+            cast[member],
+            "query($id: ID!) { node(id: $id) { ... on Pupil { name } } }",
+            {"id": pid},
+        )["node"]
+        for pid in ids
+    }
+    many = run(
+        schema_name,
+        cast[member],
+        "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Pupil { name } } }",
+        {"ids": ids},
+    )["nodes"]
+    direct = [
+        run(schema_name, cast[member], "query($id: ID!) { pupil(id: $id) { name } }", {"id": pid})[
+            "pupil"
+        ]
+        for pid in ids
+    ]
+
+    # then
+    seen_one = first_names([n["name"] for n in one.values() if n])
+    assert seen_one == VISIBLE_PUPILS[member]
+    assert [n and n["name"] for n in many] == [n and n["name"] for n in one.values()]
+    assert direct == list(one.values())
+    assert one[to_base64("Pupil", 0)] is None
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_groups_and_schools_lists(cast, schema_name, member):
+    # when
+    data = run(
+        schema_name,
+        cast[member],
+        "{ groups { edges { node { name } } } schools { edges { node { name } } } }",
+    )
+
+    # then
+    assert {e["node"]["name"] for e in data["groups"]["edges"]} == VISIBLE_GROUPS[member]
+    assert {e["node"]["name"] for e in data["schools"]["edges"]} == VISIBLE_SCHOOLS[member]
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+def test_a_group_id_cannot_open_a_hidden_group(cast, schema_name):
+    # given
+    hidden = to_base64("Group", cast.class_3b.pk)
+
+    # when
+    data = run(
+        schema_name,
+        cast["guardian"],
+        "query($id: ID!) { group(id: $id) { name } node(id: $id) { id } }",
+        {"id": hidden},
+    )
+
+    # then
+    assert data == {"group": None, "node": None}
+
+
+def test_a_connection_refuses_more_than_100_at_once(cast):
+    # given
+    request = RequestFactory().post("/graphql/")
+    request.user = cast["principal"]
+    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
+
+    # when
+    result = async_to_sync(schema.execute)(
+        "{ pupils(first: 101) { edges { node { name } } } }", context_value=context
+    )
+
+    # then
+    assert [e.message for e in result.errors or []] == [
+        "Argument 'first' cannot be higher than 100."
+    ]
+
+
+def _teacher_of(size: int):
+    group = GroupFactory()
+    teacher = StaffAssignmentFactory(group=group).staff
+    for _ in range(size):
+        GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school))
+    return user_for(teacher)
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_pupil_list_costs_the_same_queries_for_any_class_size(size):
+    # given
+    teacher = _teacher_of(size)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        data = run(
+            "optimizer on",
+            teacher,
+            "{ pupils(first: 100) { totalCount edges { node { id name schoolYear } } } }",
+        )
+
+    # then
+    assert (len(data["pupils"]["edges"]), len(queries)) == (size, 1), "\n".join(
+        q["sql"] for q in queries
+    )
