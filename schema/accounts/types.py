@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import strawberry
+import strawberry_django
+from strawberry_django.relay import DjangoListConnection
 
-from core.models import ApiToken, User
+from core.models import ApiToken, Group, Pupil, School, User
+from permissions.relations import Role, guardian_pupil_ids, visible_groups, visible_schools
+from permissions.roles import viewer_roles
+from schema.enums import choices_enum
+from schema.roster.types import GroupType, PupilType, SchoolType
+
+RoleEnum = choices_enum(
+    Role,
+    "Role",
+    "A viewer's standing toward a pupil, group or school.",
+    labels={
+        Role.PUPIL: "The pupil themself.",
+        Role.GUARDIAN: "A custodian, or a responsible adult given guardian rights.",
+        Role.TEACHER: "Teaches one of the pupil's groups.",
+        Role.MENTOR: "Mentors the pupil or one of the pupil's groups.",
+        Role.PRINCIPAL: "Principal (rektor) of the school.",
+        Role.SCHOOL_ADMIN: "School administrator.",
+        Role.STUDENT_HEALTH: "On the school's student-health team.",
+        Role.SHARED: "Someone the pupil's page was explicitly shared with.",
+        Role.ANALYTICS: "Reads class- and school-level summaries only.",
+    },
+)
 
 
 @strawberry.type(name="Viewer", description="The person signed in.")
 class ViewerType:
+    user: strawberry.Private[User]
     username: str = strawberry.field(description="The login name.")
     display_name: str = strawberry.field(description="Name from the school register.")
 
@@ -19,7 +44,30 @@ class ViewerType:
         """The viewer type of a user, named as the roster names them."""
         person = user.person
         name = str(person) if person is not None else user.get_username()
-        return cls(username=user.get_username(), display_name=name)
+        return cls(user=user, username=user.get_username(), display_name=name)
+
+    @strawberry_django.field(description="Every role the viewer holds toward someone today.")
+    def roles(self) -> list[RoleEnum]:  # type: ignore[valid-type]
+        return viewer_roles(self.user)  # type: ignore[return-value]
+
+    @strawberry_django.connection(
+        DjangoListConnection[PupilType], description="The pupils the viewer is a guardian of."
+    )
+    def children(self) -> Iterable[Pupil]:
+        return Pupil.objects.filter(pk__in=guardian_pupil_ids(self.user))
+
+    @strawberry_django.connection(
+        DjangoListConnection[GroupType],
+        description="Groups the viewer belongs to, teaches or leads.",
+    )
+    def groups(self) -> Iterable[Group]:
+        return visible_groups(self.user)
+
+    @strawberry_django.connection(
+        DjangoListConnection[SchoolType], description="Schools the viewer belongs to in any role."
+    )
+    def schools(self) -> Iterable[School]:
+        return visible_schools(self.user)
 
 
 @strawberry.type(name="ApiToken", description="A bearer token; its secret is never shown again.")

@@ -177,3 +177,28 @@ def test_the_pupil_list_costs_the_same_queries_for_any_class_size(size):
     assert (len(data["pupils"]["edges"]), len(queries)) == (size, 1), "\n".join(
         q["sql"] for q in queries
     )
+
+
+ME = "{ me { roles children { edges { node { name } } } groups { edges { node { name } } } schools { edges { node { name } } } } }"
+
+
+@pytest.mark.parametrize(
+    ("member", "roles", "children"),
+    [
+        ("guardian", ["GUARDIAN"], {"Alva"}),
+        ("pupil", ["PUPIL"], set()),
+        ("mentor", ["TEACHER", "MENTOR"], set()),
+        ("principal", ["PRINCIPAL"], set()),
+        ("analytics", ["ANALYTICS"], set()),
+        ("stranger", [], set()),
+    ],
+)
+def test_me_names_roles_children_groups_and_schools(cast, member, roles, children):
+    # when
+    me = run("optimizer on", cast[member], ME)["me"]
+
+    # then
+    assert me["roles"] == roles
+    assert first_names([e["node"]["name"] for e in me["children"]["edges"]]) == children
+    assert {e["node"]["name"] for e in me["groups"]["edges"]} == VISIBLE_GROUPS[member]
+    assert {e["node"]["name"] for e in me["schools"]["edges"]} == VISIBLE_SCHOOLS[member]
