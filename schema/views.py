@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
+from graphql import GraphQLError, OperationType, parse
+from graphql.utilities import get_operation_ast
 from strawberry.django.views import AsyncGraphQLView
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -50,4 +52,22 @@ class GraphQLView(AsyncGraphQLView):  # type: ignore[type-arg]
                 return JsonResponse(
                     {"errors": [{"message": f"CSRF check failed: {reason}"}]}, status=403
                 )
+        if request.method == "GET" and _is_mutation(request):
+            response = JsonResponse(
+                {"errors": [{"message": "Mutations must be sent with POST."}]}, status=405
+            )
+            response["Allow"] = "POST"
+            return response
         return await super().dispatch(request, *args, **kwargs)
+
+
+def _is_mutation(request: HttpRequest) -> bool:
+    """Whether a GET carries a mutation (GraphQL over HTTP answers 405)."""
+    query = request.GET.get("query")
+    if not query:
+        return False
+    try:
+        operation = get_operation_ast(parse(query), request.GET.get("operationName"))
+    except GraphQLError:
+        return False  # Strawberry reports the syntax error itself.
+    return operation is not None and operation.operation == OperationType.MUTATION

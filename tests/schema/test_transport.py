@@ -131,3 +131,25 @@ def test_a_post_without_cookies_needs_no_csrf_token():
 
     # then
     assert response.status_code == 200
+
+
+def test_a_mutation_over_get_is_405_as_graphql_over_http_says(client):
+    # when
+    response = client.get("/graphql/", {"query": "mutation { logout { ok } }"})
+
+    # then
+    assert (response.status_code, response["Allow"], response.json()) == (
+        405, "POST", {"errors": [{"message": "Mutations must be sent with POST."}]}
+    )  # fmt: skip
+
+
+def test_a_syntax_error_over_get_is_an_error_body_not_a_405(client):
+    # application/json responses may answer 200 with errors (GraphQL over
+    # HTTP, "legacy" media type); only mutations are refused by method.
+    # when
+    response = client.get("/graphql/", {"query": "{ apiVersion "})
+
+    # then
+    assert (response.status_code, response.json()["errors"][0]["message"]) == (
+        200, "Syntax Error: Expected Name, found <EOF>."
+    )  # fmt: skip
