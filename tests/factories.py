@@ -155,6 +155,15 @@ class PupilMentorFactory(factory.django.DjangoModelFactory):
     staff = factory.SubFactory(PersonFactory)
 
 
+def teacher_of_class(size: int) -> User:
+    """A teacher's login, with a class of `size` pupils."""
+    group = GroupFactory()
+    teacher = StaffAssignmentFactory(group=group).staff
+    for _ in range(size):
+        GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school))
+    return user_for(teacher)
+
+
 def user_for(person: Person, **extra: Any) -> User:
     """A login for an existing roster person."""
     return UserFactory(person=person, **extra)  # type: ignore[no-any-return]

@@ -14,9 +14,9 @@ from tests.factories import (
     GroupMembershipFactory,
     GuardianshipFactory,
     PersonFactory,
-    PupilFactory,
     PupilMentorFactory,
     StaffAssignmentFactory,
+    teacher_of_class,
     user_for,
 )
 
@@ -140,18 +140,10 @@ def test_an_inactive_account_sees_nothing():
     assert (names(viewer), names(AnonymousUser())) == (set(), set())
 
 
-def _class_of(size: int):
-    group = GroupFactory()
-    teacher = StaffAssignmentFactory(group=group).staff
-    for _ in range(size):
-        GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school))
-    return user_for(teacher)
-
-
 @pytest.mark.parametrize("size", [3, 300])
 def test_visible_pupils_is_one_query_whatever_the_roster(size):
     # given
-    teacher = _class_of(size)
+    teacher = teacher_of_class(size)
     PersonFactory.create_batch(size)
 
     # when
@@ -164,7 +156,7 @@ def test_visible_pupils_is_one_query_whatever_the_roster(size):
 
 def test_visible_pupils_is_built_once_per_viewer():
     # given
-    teacher = _class_of(2)
+    teacher = teacher_of_class(2)
 
     # when / then
     assert visible_pupils(teacher) is visible_pupils(teacher)

@@ -19,13 +19,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from schema import schema
 from tests.cast import MEMBERS
-from tests.factories import (
-    GroupFactory,
-    GroupMembershipFactory,
-    PupilFactory,
-    StaffAssignmentFactory,
-    user_for,
-)
+from tests.factories import teacher_of_class
 from tests.permissions.test_matrix import VISIBLE_GROUPS, VISIBLE_PUPILS, VISIBLE_SCHOOLS
 
 pytestmark = pytest.mark.django_db
@@ -152,18 +146,10 @@ def test_a_connection_refuses_more_than_100_at_once(cast):
     ]
 
 
-def _teacher_of(size: int):
-    group = GroupFactory()
-    teacher = StaffAssignmentFactory(group=group).staff
-    for _ in range(size):
-        GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school))
-    return user_for(teacher)
-
-
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_pupil_list_costs_the_same_queries_for_any_class_size(size):
     # given
-    teacher = _teacher_of(size)
+    teacher = teacher_of_class(size)
 
     # when
     with CaptureQueriesContext(connection) as queries:
