@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from django.conf import settings
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -17,6 +18,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
+from schema.limits import max_cost_rule
 from schema.roster.queries import RosterQuery
 from schema.service import ServiceQuery
 
@@ -31,18 +33,29 @@ class Mutation(AccountMutation):
     pass
 
 
+def _unexpected(error: GraphQLError) -> bool:
+    """Mask what a resolver raised by accident; keep the errors written for clients.
+
+    Validation errors (depth, aliases, tokens, cost, unknown fields) have no
+    original error, and a resolver that raises `GraphQLError` means its message.
+    """
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
 def _extensions() -> list[object]:
     # Factories, not instances: strawberry builds fresh ones per request.
     extensions: list[object] = [
         lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=15),
         lambda: MaxTokensLimiter(max_token_count=2000),
+        lambda: AddValidationRules([max_cost_rule(settings.GRAPHQL_MAX_COST)]),
         DjangoOptimizerExtension,
     ]
     if not settings.GRAPHQL_INTROSPECTION:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     if not settings.DEBUG:
-        extensions.append(MaskErrors)
+        extensions.append(lambda: MaskErrors(should_mask_error=_unexpected))
     return extensions
 
 
