@@ -221,3 +221,80 @@ def _visible_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
         .union(duties.values("school_id"))
     )  # fmt: skip
     return School.objects.filter(pk__in=ids)
+
+
+def draft_reader_pupils(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Pupil]:
+    """Pupils whose unpublished assessment drafts the viewer reads: taught or mentored."""
+    return _memo(viewer, ("drafts", day), lambda: _draft_reader_pupils(viewer, day or today()))
+
+
+def _draft_reader_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Pupil.objects.none()
+    members = GroupMembership.objects.filter(active_on(day))
+    mentees = PupilMentor.objects.filter(active_on(day), staff_id=person_of(viewer) or 0)
+    ids = (
+        members.filter(group_id__in=taught_group_ids(viewer, day)).values("pupil_id")
+        .union(mentees.values("pupil_id"))
+    )  # fmt: skip
+    return Pupil.objects.filter(pk__in=ids)
+
+
+def blog_groups(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Group]:
+    """Groups whose blog or documentation the viewer reads.
+
+    The pupils of the group and their guardians, its teachers and mentors,
+    and the school's principal and administrators; not the student-health
+    team or analytics, whose roles do not reach the classroom.
+    """
+    return _memo(viewer, ("blogs", day), lambda: _blog_groups(viewer, day or today()))
+
+
+def _blog_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Group.objects.none()
+    own_pupils = (
+        Pupil.objects.filter(person_id=person_of(viewer) or 0)
+        .values("pk")
+        .union(guardian_pupil_ids(viewer, day))
+    )
+    leading = school_ids_with(viewer, (Grant.PRINCIPAL, Grant.SCHOOL_ADMIN), day)
+    ids = (
+        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils).values("group_id")
+        .union(taught_group_ids(viewer, day))
+        .union(Group.objects.filter(school_id__in=leading).values("pk"))
+    )  # fmt: skip
+    return Group.objects.filter(pk__in=ids)
+
+
+def blog_schools(viewer: Viewer, day: dt.date | None = None) -> QuerySet[School]:
+    """Schools whose school blog the viewer reads: the school's families and staff."""
+    return _memo(viewer, ("school blogs", day), lambda: _blog_schools(viewer, day or today()))
+
+
+def _blog_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return School.objects.none()
+    duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer) or 0)
+    ids = (
+        blog_groups(viewer, day).values("school_id")
+        .union(school_ids_with(viewer, (Grant.PRINCIPAL, Grant.SCHOOL_ADMIN), day))
+        .union(duties.values("school_id"))
+    )  # fmt: skip
+    return School.objects.filter(pk__in=ids)
+
+
+def staff_roles_anywhere(viewer: Viewer, day: dt.date | None = None) -> bool:
+    """Whether the viewer works at a school: teaches, mentors, leads or is on its team."""
+    return _memo(viewer, ("staff", day), lambda: _staff_anywhere(viewer, day or today()))
+
+
+def _staff_anywhere(viewer: Viewer, day: dt.date) -> bool:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    person = person_of(viewer) or 0
+    return (
+        StaffAssignment.objects.filter(active_on(day), staff_id=person).exists()
+        or PupilMentor.objects.filter(active_on(day), staff_id=person).exists()
+        or school_ids_with(viewer, PUPIL_READING_GRANTS, day).exists()
+    )

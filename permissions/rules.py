@@ -62,6 +62,7 @@ from permissions.relations import (
     guardian_pupil_ids,
     person_of,
     school_ids_with,
+    staff_roles_anywhere,
     taught_group_ids,
     today,
     visible_groups,
@@ -355,3 +356,20 @@ def shown_name(viewer: Viewer, pupil: Pupil) -> str:
 def in_class_list(person: Person) -> bool:
     """People with protected identity never appear in class or contact lists."""
     return not person.has_protected_identity
+
+
+def display_name(viewer: Viewer, person: Person | None) -> str:
+    """A person's name as the viewer may see it, e.g. as the author of an entry.
+
+    People with protected identity are named to themselves and to school
+    staff; everyone else, a separated parent included, sees the alias.
+    """
+    if person is None:
+        return "Okänd"
+    if (
+        not person.has_protected_identity
+        or person.pk == person_of(viewer)
+        or staff_roles_anywhere(viewer)
+    ):
+        return str(person)
+    return person.alias

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from core.views import blog_image, learning_log_image
 from project.health import healthz
 from schema import schema
 from schema.views import GraphQLView
@@ -13,6 +14,8 @@ from schema.views import GraphQLView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("media/learning-log/<int:pk>", learning_log_image, name="learning-log-image"),
+    path("media/blog/<int:pk>", blog_image, name="blog-image"),
     path("accounts/", include("django.contrib.auth.urls")),
     path(
         "graphql/",

@@ -3,25 +3,39 @@
 Every type narrows its rows in `get_queryset` through `permissions.relations`,
 so root lists, connections, nested lists and `node(id:)` all show only what
 the viewer may read; a hidden row answers exactly like a missing one. No
-type exposes a forward key to another scoped type: with the optimizer off,
-strawberry-django would follow such a key without `get_queryset`.
+type exposes a forward key to a scoped type the viewer might not read: with
+the optimizer off, strawberry-django would follow such a key without
+`get_queryset`. (A plan's `pupil` is safe: the plan is readable only when
+the pupil is.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+import strawberry
 import strawberry_django
 from django.db.models import QuerySet
 from strawberry import relay
+from strawberry_django.relay import DjangoListConnection
 
-from core.models import Group, GroupKind, Pupil, School, SchoolForm
-from permissions.relations import visible_groups, visible_pupils, visible_schools
+from core.models import BlogKind, BlogPost, Group, GroupMembership, Pupil, School, active_on
+from core.selectors.classlist import ClassMember, class_members
+from core.selectors.overview import current_term, group_overview
+from permissions.relations import today, visible_groups, visible_pupils, visible_schools
 from schema.context import Info, viewer
-from schema.enums import choices_enum
-
-SchoolFormEnum = choices_enum(SchoolForm, "SchoolForm", "A school form, by its SS 12000 code.")
-GroupKindEnum = choices_enum(GroupKind, "GroupKind", "What a group is for.")
+from schema.pages.blogs import BlogPostType
+from schema.pages.enums import GroupKindEnum, SchoolFormEnum
+from schema.pages.learning import (
+    LearningLogEntryType,
+    LearningLogOrder,
+    WrittenAssessmentFilter,
+    WrittenAssessmentType,
+)
+from schema.pages.overview import GroupOverview, group_overview_type
+from schema.pages.plans import DevelopmentPlanFilter, DevelopmentPlanType
+from schema.pages.teaching import MatrixMarkType, TeachingPlanType
 
 
 @strawberry_django.type(School, name="School", description="A school unit (skolenhet).")
@@ -29,24 +43,50 @@ class SchoolType(relay.Node):
     name: str = strawberry_django.field(description="The school's name.")
     school_unit_code: str = strawberry_django.field(description="Skolverket's skolenhetskod.")
 
+    @strawberry_django.connection(
+        DjangoListConnection[BlogPostType],
+        description="The school blog, newest first; for the school's families and staff.",
+    )
+    def blog(self, root: School) -> Iterable[BlogPost]:
+        return BlogPost.objects.filter(kind=BlogKind.SCHOOL, school_id=root.pk).order_by(
+            "-created_at", "-pk"
+        )
+
     @classmethod
     def get_queryset(cls, queryset: QuerySet[School], info: Info, **_: Any) -> QuerySet[School]:
         return queryset.filter(pk__in=visible_schools(viewer(info)).values("pk"))
 
 
-@strawberry_django.type(
-    Group, name="Group", description="A class, preschool department or teaching group."
-)
-class GroupType(relay.Node):
-    name: str = strawberry_django.field(description="E.g. '3A' or 'Avdelning Humlan'.")
-    kind: GroupKindEnum = strawberry_django.field(description="What the group is for.")  # type: ignore[valid-type]
-    school_year: int | None = strawberry_django.field(
-        description="Årskurs, where the group has one."
+@strawberry.type(description="A guardian in a class or contact list.")
+class ListedGuardian:
+    name: str = strawberry.field(description="The guardian's name.")
+    email: str | None = strawberry.field(description="Null where hidden from the viewer.")
+    phone: str | None = strawberry.field(description="Null where hidden from the viewer.")
+    address: str | None = strawberry.field(
+        description="Street, postal code and locality; null where hidden from the viewer."
     )
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet[Group], info: Info, **_: Any) -> QuerySet[Group]:
-        return queryset.filter(pk__in=visible_groups(viewer(info)).values("pk"))
+
+@strawberry.type(description="A pupil in a class or contact list, with the guardians shown.")
+class ListedPupil:
+    name: str = strawberry.field(description="The pupil's name.")
+    guardians: list[ListedGuardian] = strawberry.field(description="Guardians, by name.")
+
+
+def _listed(members: list[ClassMember]) -> list[ListedPupil]:
+    def guardian(line: Any) -> ListedGuardian:
+        person = line.person
+        if not line.contact_shown:
+            return ListedGuardian(name=line.name, email=None, phone=None, address=None)
+        place = " ".join(part for part in (person.postal_code, person.locality) if part)
+        address = ", ".join(part for part in (person.street_address, place) if part)
+        return ListedGuardian(
+            name=line.name, email=person.email, phone=person.phone, address=address
+        )
+
+    return [
+        ListedPupil(name=m.name, guardians=[guardian(g) for g in m.guardians]) for m in members
+    ]
 
 
 @strawberry_django.type(
@@ -57,6 +97,26 @@ class PupilType(relay.Node):
         description="The school form the pupil is in."
     )
     school_year: int | None = strawberry_django.field(description="Årskurs; none in preschool.")
+    development_plans: list[DevelopmentPlanType] = strawberry_django.field(
+        field_name="plans",
+        filters=DevelopmentPlanFilter,
+        description="Development plans (IUP), one per term.",
+    )
+    assessments: list[WrittenAssessmentType] = strawberry_django.field(
+        filters=WrittenAssessmentFilter,
+        description="Written assessments: published ones, and drafts for teachers and mentors.",
+    )
+    learning_log: DjangoListConnection[LearningLogEntryType] = strawberry_django.connection(
+        field_name="log_entries",
+        order=LearningLogOrder,
+        description="The learning log (lärlogg).",
+    )
+    private_blog: DjangoListConnection[BlogPostType] = strawberry_django.connection(
+        field_name="private_posts", description="The pupil's private blog: the pupil's alone."
+    )
+    matrix_marks: list[MatrixMarkType] = strawberry_django.field(
+        description="Levels reached in assessment matrices."
+    )
 
     @strawberry_django.field(
         description="The pupil's name; only people with a role toward the pupil see a pupil.",
@@ -69,3 +129,72 @@ class PupilType(relay.Node):
     @classmethod
     def get_queryset(cls, queryset: QuerySet[Pupil], info: Info, **_: Any) -> QuerySet[Pupil]:
         return queryset.filter(pk__in=visible_pupils(viewer(info)).values("pk"))
+
+
+@strawberry_django.type(
+    Group, name="Group", description="A class, preschool department or teaching group."
+)
+class GroupType(relay.Node):
+    name: str = strawberry_django.field(description="E.g. '3A' or 'Avdelning Humlan'.")
+    kind: GroupKindEnum = strawberry_django.field(description="What the group is for.")  # type: ignore[valid-type]
+    school_year: int | None = strawberry_django.field(
+        description="Årskurs, where the group has one."
+    )
+    teaching_plans: list[TeachingPlanType] = strawberry_django.field(
+        description="Teaching plans (LPP) for the group."
+    )
+
+    @strawberry_django.connection(
+        DjangoListConnection[PupilType],
+        description="The group's pupils today whose pages the viewer may read.",
+    )
+    def pupils(self, root: Group) -> Iterable[Pupil]:
+        members = GroupMembership.objects.filter(active_on(today()), group_id=root.pk)
+        return Pupil.objects.filter(pk__in=members.values("pupil_id")).order_by(
+            "person__family_name", "person__given_name", "pk"
+        )
+
+    @strawberry_django.field(
+        description="Names of the group's pupils and their guardians, for the group's "
+        "pupils, guardians and staff; empty for anyone else. Protected identities are left out."
+    )
+    def class_list(self, root: Group, info: Info) -> list[ListedPupil]:
+        return _listed(class_members(viewer(info), root, contacts=False))
+
+    @strawberry_django.field(
+        description="The class list with guardians' contact details: staff see all, a "
+        "guardian their own and those shown to the class; empty for anyone else."
+    )
+    def contact_list(self, root: Group, info: Info) -> list[ListedPupil]:
+        return _listed(class_members(viewer(info), root, contacts=True))
+
+    @strawberry_django.connection(
+        DjangoListConnection[BlogPostType], description="The class blog, newest first."
+    )
+    def blog(self, root: Group) -> Iterable[BlogPost]:
+        return BlogPost.objects.filter(kind=BlogKind.GROUP, group_id=root.pk).order_by(
+            "-created_at", "-pk"
+        )
+
+    @strawberry_django.connection(
+        DjangoListConnection[BlogPostType],
+        description="Preschool documentation for the department, newest first.",
+    )
+    def documentation(self, root: Group) -> Iterable[BlogPost]:
+        return BlogPost.objects.filter(kind=BlogKind.DOCUMENTATION, group_id=root.pk).order_by(
+            "-created_at", "-pk"
+        )
+
+    @strawberry_django.field(
+        description="For the group's teachers and mentors and the school's leaders: every "
+        "pupil with the term's plan progress, goals by status, published assessments at "
+        "risk and the latest learning-log entry. Null for anyone else."
+    )
+    def overview(self, root: Group, info: Info, term: str | None = None) -> GroupOverview | None:
+        term = term or current_term()
+        rows = group_overview(viewer(info), root, term)
+        return None if rows is None else group_overview_type(term, rows)
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Group], info: Info, **_: Any) -> QuerySet[Group]:
+        return queryset.filter(pk__in=visible_groups(viewer(info)).values("pk"))

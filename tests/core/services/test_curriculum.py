@@ -16,8 +16,8 @@ def test_loading_creates_the_curricula_once():
     second = curriculum_load()
 
     # then
-    assert first == {"curricula": 2, "subjects": 10, "requirements": 21}
-    assert second == {"curricula": 0, "subjects": 0, "requirements": 0}
+    assert first == {"curricula": 2, "subjects": 10, "requirements": 21, "templates": 2}
+    assert second == {"curricula": 0, "subjects": 0, "requirements": 0, "templates": 0}
 
 
 def test_an_imported_subject_is_tied_to_the_curriculum_not_duplicated():
@@ -42,5 +42,5 @@ def test_the_command_reports_what_it_created(capsys):
     # then
     assert (
         capsys.readouterr().out.strip()
-        == "2 curricula created, 10 subjects created, 21 requirements created"
+        == "2 curricula created, 10 subjects created, 21 requirements created, 2 templates created"
     )

@@ -1,0 +1,57 @@
+"""Class, school and private blogs, and preschool documentation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry_django
+from django.db.models import QuerySet
+from django.urls import reverse
+from strawberry import relay
+
+from core.models import BlogImage, BlogPost
+from core.selectors import pages
+from schema.context import Info, viewer
+from schema.pages.common import person_field
+from schema.pages.enums import BlogKindEnum
+
+
+@strawberry_django.type(BlogImage, name="BlogImage", description="A photo in a post.")
+class BlogImageType(relay.Node):
+    width: int = strawberry_django.field(description="In pixels.")
+    height: int = strawberry_django.field(description="In pixels.")
+
+    @strawberry_django.field(description="Where readers of the post fetch it; others get 404.")
+    def url(self, root: BlogImage) -> str:
+        return reverse("blog-image", args=[root.pk])
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[BlogImage], info: Info, **_: Any
+    ) -> QuerySet[BlogImage]:
+        return queryset.filter(pages.blog_posts(viewer(info), "post"))
+
+
+@strawberry_django.type(
+    BlogPost,
+    name="BlogPost",
+    description="A post on a class blog, a school blog, a pupil's private blog, or "
+    "preschool documentation for a department.",
+)
+class BlogPostType(relay.Node):
+    kind: BlogKindEnum = strawberry_django.field(  # type: ignore[valid-type]
+        description="Which blog, which decides who reads it."
+    )
+    title: str = strawberry_django.field(description="The headline.")
+    body: str = strawberry_django.field(description="The text.")
+    created_at: dt.datetime = strawberry_django.field(description="When it was posted.")
+    updated_at: dt.datetime = strawberry_django.field(description="When it was last edited.")
+    author = person_field("author", "Who posted it.")
+    images: list[BlogImageType] = strawberry_django.field(description="Its photos.")
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[BlogPost], info: Info, **_: Any
+    ) -> QuerySet[BlogPost]:
+        return queryset.filter(pages.blog_posts(viewer(info)))

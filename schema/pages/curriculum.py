@@ -1,0 +1,117 @@
+"""The curriculum and IUP templates: shared reference data for anyone signed in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry_django
+from django.db.models import QuerySet
+from strawberry import relay
+
+from core.models import (
+    KnowledgeRequirement,
+    PlanSection,
+    PlanTemplate,
+    PreparationQuestion,
+    QuestionRole,
+    Subject,
+)
+from schema.context import Info
+from schema.pages.common import signed_in_only
+from schema.pages.enums import QuestionRoleEnum, SchoolFormEnum
+
+
+@strawberry_django.type(
+    Subject, name="Subject", description="A school subject (ämne) or a preschool goal area."
+)
+class SubjectType(relay.Node):
+    name: str = strawberry_django.field(description="E.g. 'Matematik'.")
+    code: str = strawberry_django.field(description="Skolverket's subject code, e.g. 'MA'.")
+    knowledge_requirements: list[KnowledgeRequirementType] = strawberry_django.field(
+        description="Requirements and goals in the subject, by stage."
+    )
+
+    @strawberry_django.field(
+        description="The curriculum's code, e.g. 'Lgr22' or 'Lpfö18'.",
+        select_related=["curriculum"],
+    )
+    def curriculum(self, root: Subject) -> str | None:
+        return root.curriculum.code if root.curriculum is not None else None
+
+    @classmethod
+    def get_queryset(cls, queryset: QuerySet[Subject], info: Info, **_: Any) -> QuerySet[Subject]:
+        return signed_in_only(queryset, info)
+
+
+@strawberry_django.type(
+    KnowledgeRequirement,
+    name="KnowledgeRequirement",
+    description="A knowledge requirement or preschool goal, in the curriculum's words.",
+)
+class KnowledgeRequirementType(relay.Node):
+    code: str = strawberry_django.field(description="A stable code, e.g. 'MA-6-1'.")
+    stage: int | None = strawberry_django.field(
+        description="The last school year of the stage (3, 6 or 9); none in preschool."
+    )
+    text: str = strawberry_django.field(description="What the pupil is to show.")
+    subject: SubjectType = strawberry_django.field(description="The subject it belongs to.")
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[KnowledgeRequirement], info: Info, **_: Any
+    ) -> QuerySet[KnowledgeRequirement]:
+        return signed_in_only(queryset, info)
+
+
+@strawberry_django.type(
+    PreparationQuestion,
+    name="PreparationQuestion",
+    description="A question put to one or more roles before the development talk.",
+)
+class PreparationQuestionType(relay.Node):
+    order: int = strawberry_django.field(description="Position in its section.")
+    text: str = strawberry_django.field(description="The question.")
+
+    @strawberry_django.field(description="The roles the question is put to.", only=["roles"])
+    def roles(self, root: PreparationQuestion) -> list[QuestionRoleEnum]:  # type: ignore[valid-type]
+        return [QuestionRole(role) for role in root.roles]  # type: ignore[misc]
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[PreparationQuestion], info: Info, **_: Any
+    ) -> QuerySet[PreparationQuestion]:
+        return signed_in_only(queryset, info)
+
+
+@strawberry_django.type(
+    PlanSection, name="PlanSection", description="A section of a template, e.g. 'Om mig'."
+)
+class PlanSectionType:
+    order: int = strawberry_django.field(description="Position in the template.")
+    title: str = strawberry_django.field(description="The section's heading.")
+    questions: list[PreparationQuestionType] = strawberry_django.field(
+        description="The section's questions, in order."
+    )
+
+
+@strawberry_django.type(
+    PlanTemplate,
+    name="PlanTemplate",
+    description="A versioned IUP template; a plan keeps the version it began with.",
+)
+class PlanTemplateType(relay.Node):
+    name: str = strawberry_django.field(description="The template's name.")
+    version: int = strawberry_django.field(description="Raised when the template changes.")
+    school_form: SchoolFormEnum = strawberry_django.field(  # type: ignore[valid-type]
+        description="The school form it is for."
+    )
+    is_active: bool = strawberry_django.field(description="Whether new plans may use it.")
+    sections: list[PlanSectionType] = strawberry_django.field(
+        description="The sections, in order."
+    )
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[PlanTemplate], info: Info, **_: Any
+    ) -> QuerySet[PlanTemplate]:
+        return signed_in_only(queryset, info)

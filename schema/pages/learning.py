@@ -1,0 +1,124 @@
+"""Written assessments and the learning log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+import strawberry_django
+from django.db.models import QuerySet
+from django.urls import reverse
+from strawberry import relay
+
+from core.models import LearningLogComment, LearningLogEntry, LearningLogImage, WrittenAssessment
+from core.selectors import pages
+from schema.context import Info, viewer
+from schema.pages.common import person_field
+from schema.pages.curriculum import SubjectType
+from schema.pages.enums import PrognosisEnum
+from schema.pages.plans import GoalType
+
+if TYPE_CHECKING:
+    from schema.roster.types import PupilType
+
+LazyPupil = Annotated["PupilType", strawberry.lazy("schema.roster.types")]
+
+
+@strawberry_django.filter_type(WrittenAssessment, description="Narrow a pupil's assessments.")
+class WrittenAssessmentFilter:
+    term: str | None = strawberry_django.filter_field(description="Only this term.")
+    subject: relay.GlobalID | None = strawberry_django.filter_field(
+        description="Only this subject."
+    )
+
+
+@strawberry_django.type(
+    WrittenAssessment,
+    name="WrittenAssessment",
+    description="A written assessment (skriftligt omdöme) in a subject for a term. "
+    "Pupil and guardians see it once published; teachers and mentors see drafts.",
+)
+class WrittenAssessmentType(relay.Node):
+    subject: SubjectType = strawberry_django.field(description="The subject assessed.")
+    term: str = strawberry_django.field(description="E.g. 'HT2026'.")
+    text: str = strawberry_django.field(description="The assessment in words.")
+    prognosis: PrognosisEnum = strawberry_django.field(  # type: ignore[valid-type]
+        description="On track, or at risk of not reaching the requirements "
+        "(which calls for considering an action programme)."
+    )
+    published_at: dt.datetime | None = strawberry_django.field(
+        description="When it was published; null for a draft."
+    )
+    version: int = strawberry_django.field(description="Send it back when saving an edit.")
+    updated_at: dt.datetime = strawberry_django.field(description="When it last changed.")
+    author = person_field("author", "The teacher who wrote it.")
+    pupil: LazyPupil = strawberry_django.field(description="Whose assessment it is.")
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[WrittenAssessment], info: Info, **_: Any
+    ) -> QuerySet[WrittenAssessment]:
+        return queryset.filter(pages.assessments(viewer(info)))
+
+
+@strawberry_django.type(
+    LearningLogImage, name="LearningLogImage", description="A picture in a learning-log entry."
+)
+class LearningLogImageType(relay.Node):
+    width: int = strawberry_django.field(description="In pixels.")
+    height: int = strawberry_django.field(description="In pixels.")
+
+    @strawberry_django.field(description="Where readers of the entry fetch it; others get 404.")
+    def url(self, root: LearningLogImage) -> str:
+        return reverse("learning-log-image", args=[root.pk])
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[LearningLogImage], info: Info, **_: Any
+    ) -> QuerySet[LearningLogImage]:
+        return queryset.filter(pages.pupil_page(viewer(info), "entry__pupil"))
+
+
+@strawberry_django.type(
+    LearningLogComment, name="LearningLogComment", description="A comment on a log entry."
+)
+class LearningLogCommentType(relay.Node):
+    text: str = strawberry_django.field(description="The comment.")
+    created_at: dt.datetime = strawberry_django.field(description="When it was written.")
+    author = person_field("author", "Who wrote it.")
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[LearningLogComment], info: Info, **_: Any
+    ) -> QuerySet[LearningLogComment]:
+        return queryset.filter(pages.pupil_page(viewer(info), "entry__pupil"))
+
+
+@strawberry_django.order_type(LearningLogEntry, description="Order a learning log.")
+class LearningLogOrder:
+    created_at: strawberry.auto = strawberry_django.order_field(description="By when written.")
+
+
+@strawberry_django.type(
+    LearningLogEntry,
+    name="LearningLogEntry",
+    description="An entry in the pupil's learning log (lärlogg), by the pupil or staff.",
+)
+class LearningLogEntryType(relay.Node):
+    text: str = strawberry_django.field(description="The entry.")
+    version: int = strawberry_django.field(description="Send it back when saving an edit.")
+    created_at: dt.datetime = strawberry_django.field(description="When it was written.")
+    author = person_field("author", "Who wrote it.")
+    images: list[LearningLogImageType] = strawberry_django.field(description="Its pictures.")
+    comments: list[LearningLogCommentType] = strawberry_django.field(
+        description="Comments, oldest first."
+    )
+    goals: list[GoalType] = strawberry_django.field(description="Goals it is linked to.")
+    pupil: LazyPupil = strawberry_django.field(description="Whose log it is in.")
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[LearningLogEntry], info: Info, **_: Any
+    ) -> QuerySet[LearningLogEntry]:
+        return queryset.filter(pages.pupil_page(viewer(info)))

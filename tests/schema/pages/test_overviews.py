@@ -1,0 +1,184 @@
+"""DevelopmentPlan.overview and Group.overview: exact values, who may ask, pinned cost."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from strawberry.relay import to_base64
+
+from core.importers.demo.pages import fill_pages
+from core.models import Subject
+from core.services.curriculum import curriculum_load
+from tests.factories import (
+    GroupFactory,
+    GroupMembershipFactory,
+    GuardianshipFactory,
+    PupilFactory,
+    StaffAssignmentFactory,
+    user_for,
+)
+from tests.schema.roster.test_roster_matrix import run
+
+pytestmark = pytest.mark.django_db
+
+PLAN_OVERVIEW = """{ pupils { edges { node { developmentPlans { overview {
+    progress { role asked answered share } goalsByStatus { status count }
+    template { name } startedBy { name } changedBy { name } } } } } } }"""
+
+
+def test_plan_overview_counts_answers_per_role_and_goals_per_status(pages, cast):
+    # when
+    data = run("optimizer on", cast["guardian"], PLAN_OVERVIEW)
+
+    # then
+    [pupil] = data["pupils"]["edges"]
+    assert pupil["node"]["developmentPlans"] == [
+        {
+            "overview": {
+                "progress": [
+                    {"role": "PUPIL", "asked": 1, "answered": 1, "share": 1.0},
+                    {"role": "GUARDIAN", "asked": 1, "answered": 0, "share": 0.0},
+                    {"role": "TEACHER", "asked": 0, "answered": 0, "share": 0.0},
+                    {"role": "MENTOR", "asked": 0, "answered": 0, "share": 0.0},
+                ],
+                "goalsByStatus": [
+                    {"status": "NEW", "count": 1},
+                    {"status": "IN_PROGRESS", "count": 0},
+                    {"status": "DONE", "count": 0},
+                    {"status": "ACHIEVED", "count": 0},
+                    {"status": "CANCELLED", "count": 0},
+                ],
+                "template": {"name": "IUP"},
+                "startedBy": {"name": "Teacher Exempelsson"},
+                "changedBy": {"name": "Teacher Exempelsson"},
+            }
+        }
+    ]
+
+
+GROUP_OVERVIEW = """query($id: ID!) { group(id: $id) { overview(term: "HT2026") { term pupils {
+    pupil { name } plan { term } assessmentsAtRisk latestLogEntry { text }
+    progress { role answered } goalsByStatus { status count } } } } }"""
+
+
+@pytest.mark.parametrize(
+    ("member", "names"),
+    [
+        ("teacher", ["Alva Elev", "Elis Elev"]),
+        ("mentor", ["Alva Elev", "Elis Elev"]),
+        ("principal", ["Alva Elev", "Elis Elev"]),
+        ("school_admin", ["Alva Elev", "Elis Elev"]),
+        ("pupil", None),
+        ("guardian", None),
+        ("student_health", None),
+    ],
+)
+def test_group_overview_is_for_the_class_staff(pages, cast, member, names):
+    # when
+    group = run(
+        "optimizer on", cast[member], GROUP_OVERVIEW, {"id": to_base64("Group", cast.class_3a.pk)}
+    )["group"]
+
+    # then
+    overview = group["overview"]
+    assert (overview and [p["pupil"]["name"] for p in overview["pupils"]]) == names
+
+
+def test_group_overview_line(pages, cast):
+    # when
+    overview = run(
+        "optimizer on",
+        cast["teacher"],
+        GROUP_OVERVIEW,
+        {"id": to_base64("Group", cast.class_3a.pk)},
+    )["group"]["overview"]
+
+    # then
+    assert overview["term"] == "HT2026"
+    assert overview["pupils"][0] == {
+        "pupil": {"name": "Alva Elev"},
+        "plan": {"term": "HT2026"},
+        "assessmentsAtRisk": 0,
+        "latestLogEntry": {"text": "Bråk"},
+        "progress": [
+            {"role": "PUPIL", "answered": 1},
+            {"role": "GUARDIAN", "answered": 0},
+            {"role": "TEACHER", "answered": 0},
+            {"role": "MENTOR", "answered": 0},
+        ],
+        "goalsByStatus": [
+            {"status": "NEW", "count": 1},
+            {"status": "IN_PROGRESS", "count": 0},
+            {"status": "DONE", "count": 0},
+            {"status": "ACHIEVED", "count": 0},
+            {"status": "CANCELLED", "count": 0},
+        ],
+    }
+
+
+def class_with_pages(size: int):
+    curriculum_load()
+    group = GroupFactory(school_year=3)
+    assignment = StaffAssignmentFactory(group=group)
+    teacher = user_for(assignment.staff)
+    for _ in range(size):
+        GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school))
+    subjects = list(Subject.objects.filter(code__in=["MA", "SV", "EN"]))
+    fill_pages(group, term="HT2026", author=teacher, subjects=subjects)
+    return teacher, group
+
+
+def queries_for(viewer, query, variables=None):
+    with CaptureQueriesContext(connection) as captured:
+        data = run("optimizer on", viewer, query, variables)
+    return data, len(captured)
+
+
+FULL_OVERVIEW = """query($id: ID!) { group(id: $id) { overview(term: "HT2026") { pupils {
+    pupil { name schoolYear } plan { id term state } assessmentsAtRisk
+    latestLogEntry { id text createdAt }
+    progress { role asked answered share } goalsByStatus { status count } } } } }"""
+
+
+@pytest.mark.parametrize("size", [30, 300])
+def test_group_overview_costs_the_same_queries_for_30_and_300_pupils(size):
+    # given
+    teacher, group = class_with_pages(size)
+
+    # when
+    data, count = queries_for(teacher, FULL_OVERVIEW, {"id": to_base64("Group", group.pk)})
+
+    # then
+    assert (len(data["group"]["overview"]["pupils"]), count) == (size, 16)
+
+
+GUARDIAN_PAGE = """{ me { children(first: 10) { edges { node { name
+    developmentPlans(filters: {term: "HT2026"}) { term state version
+      overview { progress { role asked answered share } goalsByStatus { status count } startedBy { name } }
+      answers { text role question { text } author { name } }
+      goals { text status evaluation proposedBy { name } history { fromStatus toStatus changedBy { name } } subjects { name } }
+      readConfirmations { wishes } }
+    assessments(filters: {term: "HT2026"}) { text prognosis publishedAt subject { name } author { name } }
+    learningLog(first: 20) { edges { node { text author { name } comments { text author { name } } images { url } } } }
+} } } } }"""
+
+
+@pytest.mark.parametrize("children", [1, 2])
+def test_a_guardians_page_costs_the_same_for_one_or_two_children(children):
+    # given: a guardian of `children` pupils in a class of ten with full pages
+    _, group = class_with_pages(10)
+    guardian = PupilFactory().person  # any person
+    pupils = [m.pupil for m in group.memberships.order_by("pk")[:children]]
+    for pupil in pupils:
+        GuardianshipFactory(pupil=pupil, guardian=guardian)
+    viewer = user_for(guardian)
+
+    # when
+    data, count = queries_for(viewer, GUARDIAN_PAGE)
+
+    # then
+    edges = data["me"]["children"]["edges"]
+    assert len(edges) == children
+    assert all(len(e["node"]["developmentPlans"][0]["goals"]) == 3 for e in edges)
+    assert count == 17

@@ -1,0 +1,152 @@
+"""Who reads which part of a pupil's page, through every path of the API.
+
+Every object of the `pages` fixture is asked for by `node`, by `nodes`, and
+through the nested lists front ends use (pupils, groups, schools and what
+hangs below them), with the optimizer on and off. Each path must show each
+cast member exactly the expected labels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from strawberry.relay import to_base64
+
+from tests.cast import MEMBERS
+from tests.permissions.test_matrix import VISIBLE_PUPILS
+from tests.schema.roster.test_roster_matrix import SCHEMAS, run
+
+pytestmark = pytest.mark.django_db
+
+PAGE_KINDS = ("plan", "answer", "goal", "published", "log", "comment")
+DRAFT_READERS = {
+    "teacher": {"Alva", "Elis"},
+    "mentor": {"Alva", "Elis"},
+    "other_teacher": {"Nora"},
+}
+CLASS_3A = {"pupil", "guardian", "teacher", "mentor", "principal", "school_admin"}
+POSTS = {
+    "pupil": {"3A", "Björkskolan", "Alva"},
+    "guardian": {"3A", "Björkskolan"},
+    "teacher": {"3A", "Björkskolan"},
+    "mentor": {"3A", "Björkskolan"},
+    "other_teacher": {"3B", "Björkskolan"},
+    "principal": {"3A", "3B", "Humlan", "Björkskolan"},
+    "school_admin": {"3A", "3B", "Humlan", "Björkskolan"},
+    "other_principal": {"Ekskolan"},
+}
+
+
+def expected(member: str) -> set[str]:
+    pupils = VISIBLE_PUPILS[member] & {"Alva", "Elis", "Nora"}  # Omar has no page content
+    labels = {f"{kind}:{name}" for kind in PAGE_KINDS for name in pupils}
+    labels |= {f"draft:{name}" for name in DRAFT_READERS.get(member, set())}
+    labels |= {f"mark:{name}" for name in pupils & {"Alva", "Elis"}}
+    labels |= {f"post:{owner}" for owner in POSTS.get(member, set())}
+    if member in CLASS_3A:
+        labels |= {"lpp:3A", "matrix:3A", "criterion:3A"}
+    if pupils & {"Alva", "Elis"}:  # a readable mark opens its matrix
+        labels |= {"matrix:3A", "criterion:3A"}
+    return labels
+
+
+NESTED = """{
+  pupils(first: 10) { edges { node {
+    developmentPlans { id answers { id } goals { id plan { id } } }
+    assessments { id }
+    learningLog(first: 10) { edges { node { id comments { id } } } }
+    matrixMarks { id criterion { id matrix { id } } }
+    privateBlog(first: 10) { edges { node { id } } }
+  } } }
+  groups(first: 10) { edges { node {
+    blog(first: 10) { edges { node { id } } }
+    documentation(first: 10) { edges { node { id } } }
+    teachingPlans { id matrices { id criteria { id } } }
+  } } }
+  schools(first: 10) { edges { node { blog(first: 10) { edges { node { id } } } } } }
+}"""
+
+
+def ids_in(data: Any) -> set[str]:
+    """Every `id` anywhere in a response."""
+    if isinstance(data, dict):
+        found = {data["id"]} if "id" in data else set()
+        return found.union(*(ids_in(v) for v in data.values()))
+    if isinstance(data, list):
+        return set().union(*(ids_in(v) for v in data))
+    return set()
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_node_and_nodes_show_exactly_the_readable_objects(pages, cast, schema_name, member):
+    # given
+    ids = list(pages.labels)
+
+    # when
+    many = run(
+        schema_name, cast[member], "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids}
+    )
+    one = [
+        run(schema_name, cast[member], "query($id: ID!) { node(id: $id) { id } }", {"id": gid})[
+            "node"
+        ]
+        for gid in ids
+    ]
+
+    # then
+    assert {pages.labels[n["id"]] for n in many["nodes"] if n} == expected(member)
+    assert one == many["nodes"]
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_nested_lists_show_exactly_the_readable_objects(pages, cast, schema_name, member):
+    # when
+    data = run(schema_name, cast[member], NESTED)
+
+    # then
+    assert {pages.labels[i] for i in ids_in(data) if i in pages.labels} == expected(member)
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize(
+    ("member", "seen"), [("guardian", []), ("mentor", ["draft:Alva", "draft:Elis"])]
+)
+def test_a_filter_cannot_reach_a_draft(pages, cast, schema_name, member, seen):
+    # given
+    query = """query($subject: ID!) { pupils { edges { node {
+        assessments(filters: {subject: $subject, term: "HT2026"}) { id } } } } }"""
+    swedish = to_base64("Subject", cast.swedish.pk)
+
+    # when
+    data = run(schema_name, cast[member], query, {"subject": swedish})
+
+    # then
+    labels = [pages.labels[i] for i in sorted(ids_in(data))]
+    assert labels == seen
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+def test_a_goal_leads_to_its_pupil_and_no_further(pages, cast, schema_name):
+    # given
+    goal = pages.ids("goal")[0]
+
+    # when
+    data = run(
+        schema_name,
+        cast["guardian"],
+        "query($id: ID!) { node(id: $id) { ... on Goal { plan { pupil { name } } } } }",
+        {"id": next(g for g in pages.ids("goal") if pages.labels[g] == "goal:Alva")},
+    )
+    hidden = run(
+        schema_name,
+        cast["guardian"],
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": goal if pages.labels[goal] != "goal:Alva" else pages.ids("goal")[1]},
+    )
+
+    # then
+    assert data == {"node": {"plan": {"pupil": {"name": "Alva Elev"}}}}
+    assert hidden == {"node": None}
