@@ -43,6 +43,7 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_roster.py
+	$(BIN)/python bench/group_overview.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -14,19 +14,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from asgiref.sync import sync_to_async
+from strawberry import relay
 from strawberry.dataloader import DataLoader
 
-from core.models import DevelopmentPlan, GoalStatus
+from core.models import DevelopmentPlan, GoalStatus, PlanState
 from core.selectors.overview import Progress, PupilRow, goal_counts, plan_progress
 from permissions.relations import Viewer
 from permissions.rules import display_name
 from schema.context import Info, viewer
 from schema.pages.common import PersonName
 from schema.pages.curriculum import PlanTemplateType
-from schema.pages.enums import GoalStatusEnum, QuestionRoleEnum
+from schema.pages.enums import GoalStatusEnum, PlanStateEnum, QuestionRoleEnum
 
 if TYPE_CHECKING:
-    from schema.pages.learning import LearningLogEntryType
     from schema.pages.plans import DevelopmentPlanType
     from schema.roster.types import PupilType
 
@@ -36,10 +36,9 @@ class RoleProgress:
     role: QuestionRoleEnum = strawberry.field(description="The role.")  # type: ignore[valid-type]
     asked: int = strawberry.field(description="Questions put to the role.")
     answered: int = strawberry.field(description="Of those, how many the role has answered.")
-
-    @strawberry.field(description="answered / asked, from 0 to 1; 0 when nothing is asked.")
-    def share(self) -> float:
-        return self.answered / self.asked if self.asked else 0.0
+    share: float = strawberry.field(
+        description="answered / asked, from 0 to 1; 0 when nothing is asked."
+    )
 
 
 @strawberry.type(description="How many goals stand at one status.")
@@ -114,7 +113,10 @@ def plan_overviews(who: Viewer, ids: list[int]) -> list[PlanOverview]:
 
 def role_progress(progress: Progress) -> list[RoleProgress]:
     """The green bars: one per role."""
-    return [RoleProgress(role=r, asked=a, answered=n) for r, a, n in progress.per_role()]
+    return [
+        RoleProgress(role=r, asked=a, answered=n, share=n / a if a else 0.0)
+        for r, a, n in progress.per_role()
+    ]
 
 
 def status_counts(goals: Counter[str]) -> list[GoalStatusCount]:
@@ -122,9 +124,28 @@ def status_counts(goals: Counter[str]) -> list[GoalStatusCount]:
     return [GoalStatusCount(status=s, count=goals[s.value]) for s in GoalStatus]
 
 
-@strawberry.type(description="One pupil's line in a class overview.")
+@strawberry.type(description="The newest learning-log entry of a pupil, in short.")
+class LogEntrySummary:
+    id: relay.GlobalID = strawberry.field(description="The entry's global id, for `node`.")
+    text: str = strawberry.field(description="What was written.")
+    created_at: dt.datetime = strawberry.field(description="When.")
+
+
+@strawberry.type(
+    description="One pupil's line in a class overview. The flat fields cost nothing "
+    "per line; `pupil`, `plan` and `latestLogEntryNode` open the full nodes."
+)
 class PupilOverview:
     row: strawberry.Private[PupilRow]
+    pupil_id: relay.GlobalID = strawberry.field(description="The pupil's global id.")
+    name: str = strawberry.field(description="The pupil's name.")
+    school_year: int | None = strawberry.field(description="Årskurs; none in preschool.")
+    plan_id: relay.GlobalID | None = strawberry.field(
+        description="The term's development plan, if one is started."
+    )
+    plan_state: PlanStateEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Where that plan is: draft, agreed or archived."
+    )
     progress: list[RoleProgress] = strawberry.field(
         description="The term plan's questions answered per role; zeros without a plan."
     )
@@ -134,20 +155,17 @@ class PupilOverview:
     assessments_at_risk: int = strawberry.field(
         description="Published assessments of the term with the prognosis 'at risk'."
     )
+    latest_log_entry: LogEntrySummary | None = strawberry.field(
+        description="The newest learning-log entry, if any."
+    )
 
-    @strawberry.field(description="The pupil.")
+    @strawberry.field(description="The pupil as a full node.")
     def pupil(self) -> Annotated[PupilType, strawberry.lazy("schema.roster.types")]:
         return self.row.pupil  # type: ignore[return-value]
 
-    @strawberry.field(description="The term's development plan, if one is started.")
+    @strawberry.field(description="The term's development plan as a full node.")
     def plan(self) -> Annotated[DevelopmentPlanType, strawberry.lazy("schema.pages.plans")] | None:
         return self.row.plan  # type: ignore[return-value]
-
-    @strawberry.field(description="The newest learning-log entry, if any.")
-    def latest_log_entry(
-        self,
-    ) -> Annotated[LearningLogEntryType, strawberry.lazy("schema.pages.learning")] | None:
-        return self.row.latest_entry  # type: ignore[return-value]
 
 
 @strawberry.type(description="A class at a glance, for its teachers.")
@@ -160,13 +178,27 @@ def group_overview_type(term: str, rows: list[PupilRow]) -> GroupOverview:
     """The GraphQL overview of a class from the selector's rows."""
     return GroupOverview(
         term=term,
-        pupils=[
-            PupilOverview(
-                row=row,
-                progress=role_progress(row.progress),
-                goals_by_status=status_counts(row.goals),
-                assessments_at_risk=row.at_risk,
-            )
-            for row in rows
-        ],
+        pupils=[_line(row) for row in rows],
+    )
+
+
+def _line(row: PupilRow) -> PupilOverview:
+    plan, entry = row.plan, row.latest_entry
+    return PupilOverview(
+        row=row,
+        pupil_id=relay.GlobalID("Pupil", str(row.pupil.pk)),
+        name=str(row.pupil.person),
+        school_year=row.pupil.school_year,
+        plan_id=None if plan is None else relay.GlobalID("DevelopmentPlan", str(plan.pk)),
+        plan_state=None if plan is None else PlanState(plan.state),
+        progress=role_progress(row.progress),
+        goals_by_status=status_counts(row.goals),
+        assessments_at_risk=row.at_risk,
+        latest_log_entry=None
+        if entry is None
+        else LogEntrySummary(
+            id=relay.GlobalID("LearningLogEntry", str(entry.pk)),
+            text=entry.text,
+            created_at=entry.created_at,
+        ),
     )

@@ -58,7 +58,7 @@ def test_plan_overview_counts_answers_per_role_and_goals_per_status(pages, cast)
 
 
 GROUP_OVERVIEW = """query($id: ID!) { group(id: $id) { overview(term: "HT2026") { term pupils {
-    pupil { name } plan { term } assessmentsAtRisk latestLogEntry { text }
+    name pupil { name } planState plan { term } assessmentsAtRisk latestLogEntry { text }
     progress { role answered } goalsByStatus { status count } } } } }"""
 
 
@@ -97,7 +97,9 @@ def test_group_overview_line(pages, cast):
     # then
     assert overview["term"] == "HT2026"
     assert overview["pupils"][0] == {
+        "name": "Alva Elev",
         "pupil": {"name": "Alva Elev"},
+        "planState": "DRAFT",
         "plan": {"term": "HT2026"},
         "assessmentsAtRisk": 0,
         "latestLogEntry": {"text": "Bråk"},
@@ -136,8 +138,8 @@ def queries_for(viewer, query, variables=None):
 
 
 FULL_OVERVIEW = """query($id: ID!) { group(id: $id) { overview(term: "HT2026") { pupils {
-    pupil { name schoolYear } plan { id term state } assessmentsAtRisk
-    latestLogEntry { id text createdAt }
+    pupilId name schoolYear planId planState assessmentsAtRisk
+    latestLogEntry { id text createdAt } pupil { name } plan { term }
     progress { role asked answered share } goalsByStatus { status count } } } } }"""
 
 
