@@ -58,7 +58,9 @@ def json_view(request: Any, group_id: int) -> Any:
                 {"role": r.name, "asked": a, "answered": n, "share": n / a if a else 0.0}
                 for r, a, n in row.progress.per_role()
             ],
-            "goalsByStatus": [{"status": s.name, "count": row.goals[s.value]} for s in _statuses()],
+            "goalsByStatus": [
+                {"status": s.name, "count": row.goals[s.value]} for s in _statuses()
+            ],
             "assessmentsAtRisk": row.at_risk,
             "latestLogEntry": entry and {
                 "id": to_base64("LearningLogEntry", entry.pk),

@@ -16,10 +16,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from core.importers.demo import DemoDataset, build_dataset, write_dataset
+from core.importers.demo.pages import fill_pages
 from core.importers.source import load_dataset
 from core.importers.ss12000 import import_dataset
 from core.management.commands.import_ss12000 import print_report
-from core.models import Organisation, User
+from core.models import (
+    DevelopmentPlan,
+    Group,
+    GroupKind,
+    Organisation,
+    StaffRole,
+    Subject,
+    User,
+)
+from core.selectors.overview import current_term
 from core.services.curriculum import curriculum_load
 from permissions.codenames import Grant
 from permissions.grants import grant_change
@@ -51,6 +61,7 @@ class Command(BaseCommand):
             with tempfile.TemporaryDirectory(prefix="ss12000-demo-") as folder:
                 self.load(dataset, Path(folder))
         set_demo_passwords(dataset, options["password"])
+        self.fill(options["seed"])
         self.print_logins(dataset, options["password"])
 
     def load(self, dataset: DemoDataset, folder: Path) -> None:
@@ -60,6 +71,34 @@ class Command(BaseCommand):
         report = import_dataset(load_dataset(folder), progress=True)
         print_report(report, self.stdout.write)
         curriculum_load()
+
+    def fill(self, seed: int) -> None:
+        """Plans, goals, assessments, logs and posts for every class, by its staff."""
+        term = current_term()
+        subjects = list(Subject.objects.filter(code__in=["MA", "SV", "EN"]))
+        filled = 0
+        for group in Group.objects.filter(
+            kind__in=[GroupKind.CLASS, GroupKind.DEPARTMENT]
+        ).order_by("pk"):
+            staff = (
+                User.objects.filter(
+                    person__staff_assignments__group=group,
+                    person__staff_assignments__role=StaffRole.MENTOR,
+                )
+                .order_by("pk")
+                .first()
+            )
+            if (
+                staff is None
+                or DevelopmentPlan.objects.filter(
+                    pupil__memberships__group=group, term=term
+                ).exists()
+            ):
+                continue
+            filled += fill_pages(
+                group, term=term, author=staff, subjects=subjects, seed=seed
+            ).plans
+        self.stdout.write(f"{filled} development plans for {term} with goals, answers and logs")
 
     def print_logins(self, dataset: DemoDataset, password: str) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {password}):")
