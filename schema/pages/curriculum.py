@@ -86,12 +86,18 @@ class PreparationQuestionType(relay.Node):
 @strawberry_django.type(
     PlanSection, name="PlanSection", description="A section of a template, e.g. 'Om mig'."
 )
-class PlanSectionType:
+class PlanSectionType(relay.Node):
     order: int = strawberry_django.field(description="Position in the template.")
     title: str = strawberry_django.field(description="The section's heading.")
     questions: list[PreparationQuestionType] = strawberry_django.field(
         description="The section's questions, in order."
     )
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[PlanSection], info: Info, **_: Any
+    ) -> QuerySet[PlanSection]:
+        return signed_in_only(queryset, info)
 
 
 @strawberry_django.type(

@@ -81,7 +81,7 @@ class ReadConfirmationType(relay.Node):
 @strawberry_django.type(
     GoalStatusChange, name="GoalStatusChange", description="One step of a goal on the ladder."
 )
-class GoalStatusChangeType:
+class GoalStatusChangeType(relay.Node):
     from_status: GoalStatusEnum = strawberry_django.field(  # type: ignore[valid-type]
         description="The status before."
     )
@@ -90,6 +90,12 @@ class GoalStatusChangeType:
     )
     changed_at: dt.datetime = strawberry_django.field(description="When.")
     changed_by = person_field("changed_by", "Who moved it.")
+
+    @classmethod
+    def get_queryset(
+        cls, queryset: QuerySet[GoalStatusChange], info: Info, **_: Any
+    ) -> QuerySet[GoalStatusChange]:
+        return queryset.filter(pages.pupil_page(viewer(info), "goal__plan__pupil"))
 
 
 @strawberry_django.type(Goal, name="Goal", description="A goal in a development plan.")

@@ -15,6 +15,7 @@ from core.models import (
     BlogPost,
     DevelopmentPlan,
     Goal,
+    GoalStatusChange,
     GroupKind,
     LearningLogComment,
     LearningLogEntry,
@@ -75,6 +76,10 @@ def pages(cast: Cast) -> Pages:
         _add(labels, "Answer", answer, f"answer:{first}")
         goal = Goal.objects.create(plan=plan, text="Läsa mer", proposed_by=teacher)
         _add(labels, "Goal", goal, f"goal:{first}")
+        step = GoalStatusChange.objects.create(
+            goal=goal, from_status="new", to_status="in_progress", changed_by=teacher
+        )
+        _add(labels, "GoalStatusChange", step, f"history:{first}")
         for subject, published in ((cast.maths, timezone.now()), (cast.swedish, None)):
             assessment = WrittenAssessment.objects.create(
                 pupil=pupil,

@@ -19,7 +19,7 @@ from tests.schema.roster.test_roster_matrix import SCHEMAS, run
 
 pytestmark = pytest.mark.django_db
 
-PAGE_KINDS = ("plan", "answer", "goal", "published", "log", "comment")
+PAGE_KINDS = ("plan", "answer", "goal", "history", "published", "log", "comment")
 DRAFT_READERS = {
     "teacher": {"Alva", "Elis"},
     "mentor": {"Alva", "Elis"},
@@ -53,7 +53,7 @@ def expected(member: str) -> set[str]:
 
 NESTED = """{
   pupils(first: 10) { edges { node {
-    developmentPlans { id answers { id } goals { id plan { id } } }
+    developmentPlans { id answers { id } goals { id plan { id } history { id } } }
     assessments { id }
     learningLog(first: 10) { edges { node { id comments { id } } } }
     matrixMarks { id criterion { id matrix { id } } }
@@ -150,3 +150,32 @@ def test_a_goal_leads_to_its_pupil_and_no_further(pages, cast, schema_name):
     # then
     assert data == {"node": {"plan": {"pupil": {"name": "Alva Elev"}}}}
     assert hidden == {"node": None}
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_templates_and_sections_are_for_anyone_signed_in(pages, cast, schema_name, member):
+    # given
+    query = "{ pupils(first: 1) { edges { node { developmentPlans { template { id } } } } } }"
+    template = run(schema_name, cast["teacher"], query)["pupils"]["edges"][0]["node"]
+    template_id = template["developmentPlans"][0]["template"]["id"]
+    section_query = (
+        "query($id: ID!) { node(id: $id) { ... on PlanTemplate { sections { id title } } } }"
+    )
+
+    # when
+    data = run(schema_name, cast[member], section_query, {"id": template_id})
+
+    # then
+    if member == "anonymous":
+        assert data == {"node": None}
+    else:
+        [section] = data["node"]["sections"]
+        assert section["title"] == "Om mig"
+        node = run(
+            schema_name,
+            cast[member],
+            "query($id: ID!) { node(id: $id) { id } }",
+            {"id": section["id"]},
+        )
+        assert node == {"node": {"id": section["id"]}}
