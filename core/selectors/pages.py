@@ -22,6 +22,11 @@ from permissions.relations import (
 )
 
 
+def reference_data(viewer: Viewer) -> Q:
+    """Curriculum text and IUP templates: anyone signed in, nobody else."""
+    return Q() if viewer.is_authenticated and viewer.is_active else Q(pk__in=[])
+
+
 def pupil_page(viewer: Viewer, path: str = "pupil") -> Q:
     """Rows of a pupil's page (plans, goals, answers, log): readers of the page."""
     return Q(**{f"{path}__in": visible_pupils(viewer).values("pk")})

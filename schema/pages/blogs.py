@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry_django
-from django.db.models import QuerySet
 from django.urls import reverse
 from strawberry import relay
 
 from core.models import BlogImage, BlogPost
 from core.selectors import pages
-from schema.context import Info, viewer
+from schema.context import scoped
 from schema.pages.common import person_field
 from schema.pages.enums import BlogKindEnum
 
@@ -26,11 +24,7 @@ class BlogImageType(relay.Node):
     def url(self, root: BlogImage) -> str:
         return reverse("blog-image", args=[root.pk])
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[BlogImage], info: Info, **_: Any
-    ) -> QuerySet[BlogImage]:
-        return queryset.filter(pages.blog_posts(viewer(info), "post"))
+    get_queryset = scoped(lambda v: pages.blog_posts(v, "post"))
 
 
 @strawberry_django.type(
@@ -50,8 +44,4 @@ class BlogPostType(relay.Node):
     author = person_field("author", "Who posted it.")
     images: list[BlogImageType] = strawberry_django.field(description="Its photos.")
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[BlogPost], info: Info, **_: Any
-    ) -> QuerySet[BlogPost]:
-        return queryset.filter(pages.blog_posts(viewer(info)))
+    get_queryset = scoped(pages.blog_posts)

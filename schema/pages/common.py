@@ -6,17 +6,11 @@ from typing import Any
 
 import strawberry
 import strawberry_django
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 
 from core.models import User
 from permissions.rules import display_name
 from schema.context import Info, viewer
-
-
-def signed_in_only(queryset: QuerySet[Any], info: Info) -> QuerySet[Any]:
-    """Shared reference data (curriculum, templates): anyone signed in, nobody else."""
-    user = viewer(info)
-    return queryset if user.is_authenticated and user.is_active else queryset.none()
 
 
 @strawberry.type(name="PersonName", description="Someone named on a page: an author, a guardian.")

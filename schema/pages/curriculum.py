@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry_django
-from django.db.models import QuerySet
 from strawberry import relay
 
 from core.models import (
@@ -16,8 +13,8 @@ from core.models import (
     QuestionRole,
     Subject,
 )
-from schema.context import Info
-from schema.pages.common import signed_in_only
+from core.selectors import pages
+from schema.context import scoped
 from schema.pages.enums import QuestionRoleEnum, SchoolFormEnum
 
 
@@ -38,9 +35,7 @@ class SubjectType(relay.Node):
     def curriculum(self, root: Subject) -> str | None:
         return root.curriculum.code if root.curriculum is not None else None
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet[Subject], info: Info, **_: Any) -> QuerySet[Subject]:
-        return signed_in_only(queryset, info)
+    get_queryset = scoped(pages.reference_data)
 
 
 @strawberry_django.type(
@@ -56,11 +51,7 @@ class KnowledgeRequirementType(relay.Node):
     text: str = strawberry_django.field(description="What the pupil is to show.")
     subject: SubjectType = strawberry_django.field(description="The subject it belongs to.")
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[KnowledgeRequirement], info: Info, **_: Any
-    ) -> QuerySet[KnowledgeRequirement]:
-        return signed_in_only(queryset, info)
+    get_queryset = scoped(pages.reference_data)
 
 
 @strawberry_django.type(
@@ -76,11 +67,7 @@ class PreparationQuestionType(relay.Node):
     def roles(self, root: PreparationQuestion) -> list[QuestionRoleEnum]:  # type: ignore[valid-type]
         return [QuestionRole(role) for role in root.roles]  # type: ignore[misc]
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[PreparationQuestion], info: Info, **_: Any
-    ) -> QuerySet[PreparationQuestion]:
-        return signed_in_only(queryset, info)
+    get_queryset = scoped(pages.reference_data)
 
 
 @strawberry_django.type(
@@ -93,11 +80,7 @@ class PlanSectionType(relay.Node):
         description="The section's questions, in order."
     )
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[PlanSection], info: Info, **_: Any
-    ) -> QuerySet[PlanSection]:
-        return signed_in_only(queryset, info)
+    get_queryset = scoped(pages.reference_data)
 
 
 @strawberry_django.type(
@@ -116,8 +99,4 @@ class PlanTemplateType(relay.Node):
         description="The sections, in order."
     )
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[PlanTemplate], info: Info, **_: Any
-    ) -> QuerySet[PlanTemplate]:
-        return signed_in_only(queryset, info)
+    get_queryset = scoped(pages.reference_data)

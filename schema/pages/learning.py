@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
 from django.urls import reverse
 from strawberry import relay
 
 from core.models import LearningLogComment, LearningLogEntry, LearningLogImage, WrittenAssessment
 from core.selectors import pages
-from schema.context import Info, viewer
+from schema.context import scoped
 from schema.pages.common import person_field
 from schema.pages.curriculum import SubjectType
 from schema.pages.enums import PrognosisEnum
@@ -55,11 +54,7 @@ class WrittenAssessmentType(relay.Node):
     author = person_field("author", "The teacher who wrote it.")
     pupil: LazyPupil = strawberry_django.field(description="Whose assessment it is.")
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[WrittenAssessment], info: Info, **_: Any
-    ) -> QuerySet[WrittenAssessment]:
-        return queryset.filter(pages.assessments(viewer(info)))
+    get_queryset = scoped(pages.assessments)
 
 
 @strawberry_django.type(
@@ -73,11 +68,7 @@ class LearningLogImageType(relay.Node):
     def url(self, root: LearningLogImage) -> str:
         return reverse("learning-log-image", args=[root.pk])
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[LearningLogImage], info: Info, **_: Any
-    ) -> QuerySet[LearningLogImage]:
-        return queryset.filter(pages.pupil_page(viewer(info), "entry__pupil"))
+    get_queryset = scoped(lambda v: pages.pupil_page(v, "entry__pupil"))
 
 
 @strawberry_django.type(
@@ -88,11 +79,7 @@ class LearningLogCommentType(relay.Node):
     created_at: dt.datetime = strawberry_django.field(description="When it was written.")
     author = person_field("author", "Who wrote it.")
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[LearningLogComment], info: Info, **_: Any
-    ) -> QuerySet[LearningLogComment]:
-        return queryset.filter(pages.pupil_page(viewer(info), "entry__pupil"))
+    get_queryset = scoped(lambda v: pages.pupil_page(v, "entry__pupil"))
 
 
 @strawberry_django.order_type(LearningLogEntry, description="Order a learning log.")
@@ -117,8 +104,4 @@ class LearningLogEntryType(relay.Node):
     goals: list[GoalType] = strawberry_django.field(description="Goals it is linked to.")
     pupil: LazyPupil = strawberry_django.field(description="Whose log it is in.")
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[LearningLogEntry], info: Info, **_: Any
-    ) -> QuerySet[LearningLogEntry]:
-        return queryset.filter(pages.pupil_page(viewer(info)))
+    get_queryset = scoped(pages.pupil_page)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
 from strawberry import relay
 
 from core.models import (
@@ -18,7 +17,7 @@ from core.models import (
     ReadConfirmation,
 )
 from core.selectors import pages
-from schema.context import Info, viewer
+from schema.context import Info, scoped
 from schema.pages.common import person_field
 from schema.pages.curriculum import (
     KnowledgeRequirementType,
@@ -56,9 +55,7 @@ class AnswerType(relay.Node):
     updated_at: dt.datetime = strawberry_django.field(description="When it was last saved.")
     author = person_field("author", "Who wrote it.")
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet[Answer], info: Info, **_: Any) -> QuerySet[Answer]:
-        return queryset.filter(pages.pupil_page(viewer(info), "plan__pupil"))
+    get_queryset = scoped(lambda v: pages.pupil_page(v, "plan__pupil"))
 
 
 @strawberry_django.type(
@@ -71,11 +68,7 @@ class ReadConfirmationType(relay.Node):
     confirmed_at: dt.datetime = strawberry_django.field(description="When it was confirmed.")
     guardian = person_field("guardian", "The guardian who confirmed.")
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[ReadConfirmation], info: Info, **_: Any
-    ) -> QuerySet[ReadConfirmation]:
-        return queryset.filter(pages.pupil_page(viewer(info), "plan__pupil"))
+    get_queryset = scoped(lambda v: pages.pupil_page(v, "plan__pupil"))
 
 
 @strawberry_django.type(
@@ -91,11 +84,7 @@ class GoalStatusChangeType(relay.Node):
     changed_at: dt.datetime = strawberry_django.field(description="When.")
     changed_by = person_field("changed_by", "Who moved it.")
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[GoalStatusChange], info: Info, **_: Any
-    ) -> QuerySet[GoalStatusChange]:
-        return queryset.filter(pages.pupil_page(viewer(info), "goal__plan__pupil"))
+    get_queryset = scoped(lambda v: pages.pupil_page(v, "goal__plan__pupil"))
 
 
 @strawberry_django.type(Goal, name="Goal", description="A goal in a development plan.")
@@ -120,9 +109,7 @@ class GoalType(relay.Node):
     )
     plan: DevelopmentPlanType = strawberry_django.field(description="The plan it belongs to.")
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet[Goal], info: Info, **_: Any) -> QuerySet[Goal]:
-        return queryset.filter(pages.pupil_page(viewer(info), "plan__pupil"))
+    get_queryset = scoped(lambda v: pages.pupil_page(v, "plan__pupil"))
 
 
 @strawberry_django.type(
@@ -158,8 +145,4 @@ class DevelopmentPlanType(relay.Node):
     async def overview(self, root: DevelopmentPlan, info: Info) -> PlanOverview:
         return await plan_overview_loader(info).load(root.pk)
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[DevelopmentPlan], info: Info, **_: Any
-    ) -> QuerySet[DevelopmentPlan]:
-        return queryset.filter(pages.pupil_page(viewer(info)))
+    get_queryset = scoped(pages.pupil_page)

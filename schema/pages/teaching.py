@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry_django
-from django.db.models import QuerySet
 from strawberry import relay
 
 from core.models import AssessmentMatrix, MatrixCriterion, MatrixMark, TeachingPlan
 from core.selectors import pages
-from schema.context import Info, viewer
+from schema.context import scoped
 from schema.pages.common import person_field
 from schema.pages.curriculum import KnowledgeRequirementType, SubjectType
 
@@ -36,11 +34,7 @@ class MatrixCriterionType(relay.Node):
     def level_descriptions(self, root: MatrixCriterion) -> list[str]:
         return [str(text) for text in root.level_descriptions]
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[MatrixCriterion], info: Info, **_: Any
-    ) -> QuerySet[MatrixCriterion]:
-        return queryset.filter(pages.matrices(viewer(info), "matrix"))
+    get_queryset = scoped(lambda v: pages.matrices(v, "matrix"))
 
 
 @strawberry_django.type(
@@ -61,11 +55,7 @@ class AssessmentMatrixType(relay.Node):
     def levels(self, root: AssessmentMatrix) -> list[str]:
         return [str(level) for level in root.levels]
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[AssessmentMatrix], info: Info, **_: Any
-    ) -> QuerySet[AssessmentMatrix]:
-        return queryset.filter(pages.matrices(viewer(info)))
+    get_queryset = scoped(pages.matrices)
 
 
 @strawberry_django.type(
@@ -88,11 +78,7 @@ class TeachingPlanType(relay.Node):
     )
     author = person_field("author", "Who wrote it.")
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[TeachingPlan], info: Info, **_: Any
-    ) -> QuerySet[TeachingPlan]:
-        return queryset.filter(pages.teaching_plans(viewer(info)))
+    get_queryset = scoped(pages.teaching_plans)
 
 
 @strawberry_django.type(
@@ -113,8 +99,4 @@ class MatrixMarkType(relay.Node):
         levels = root.criterion.matrix.levels
         return str(levels[root.level]) if root.level < len(levels) else ""
 
-    @classmethod
-    def get_queryset(
-        cls, queryset: QuerySet[MatrixMark], info: Info, **_: Any
-    ) -> QuerySet[MatrixMark]:
-        return queryset.filter(pages.pupil_page(viewer(info)))
+    get_queryset = scoped(pages.pupil_page)

@@ -16,7 +16,7 @@ from typing import Any
 
 import strawberry
 import strawberry_django
-from django.db.models import QuerySet
+from django.db.models import Q
 from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
@@ -24,7 +24,7 @@ from core.models import BlogKind, BlogPost, Group, GroupMembership, Pupil, Schoo
 from core.selectors.classlist import ClassMember, class_members
 from core.selectors.overview import current_term, group_overview
 from permissions.relations import today, visible_groups, visible_pupils, visible_schools
-from schema.context import Info, viewer
+from schema.context import Info, scoped, viewer
 from schema.pages.blogs import BlogPostType
 from schema.pages.enums import GroupKindEnum, SchoolFormEnum
 from schema.pages.learning import (
@@ -52,9 +52,7 @@ class SchoolType(relay.Node):
             "-created_at", "-pk"
         )
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet[School], info: Info, **_: Any) -> QuerySet[School]:
-        return queryset.filter(pk__in=visible_schools(viewer(info)).values("pk"))
+    get_queryset = scoped(lambda v: Q(pk__in=visible_schools(v).values("pk")))
 
 
 @strawberry.type(description="A guardian in a class or contact list.")
@@ -126,9 +124,7 @@ class PupilType(relay.Node):
     def name(self, root: Pupil) -> str:
         return f"{root.person.given_name} {root.person.family_name}"
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet[Pupil], info: Info, **_: Any) -> QuerySet[Pupil]:
-        return queryset.filter(pk__in=visible_pupils(viewer(info)).values("pk"))
+    get_queryset = scoped(lambda v: Q(pk__in=visible_pupils(v).values("pk")))
 
 
 @strawberry_django.type(
@@ -195,6 +191,4 @@ class GroupType(relay.Node):
         rows = group_overview(viewer(info), root, term)
         return None if rows is None else group_overview_type(term, rows)
 
-    @classmethod
-    def get_queryset(cls, queryset: QuerySet[Group], info: Info, **_: Any) -> QuerySet[Group]:
-        return queryset.filter(pk__in=visible_groups(viewer(info)).values("pk"))
+    get_queryset = scoped(lambda v: Q(pk__in=visible_groups(v).values("pk")))
