@@ -80,7 +80,8 @@ def adult_cutoff(day: dt.date) -> dt.date:
         return dt.date(day.year - ADULT_AGE, 2, 28)
 
 
-def _memo(viewer: Viewer, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+def memo(viewer: Viewer, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """`build()` once per viewer object (one request) and `key`."""
     cache: dict[tuple[Any, ...], Any] = viewer.__dict__.setdefault("_relations_memo", {})
     if key not in cache:
         cache[key] = build()
@@ -157,7 +158,7 @@ def school_ids_with(
 
 def visible_pupils(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Pupil]:
     """Every pupil whose page the viewer may read on `day`, as one query."""
-    return _memo(viewer, ("pupils", day), lambda: _visible_pupils(viewer, day or today()))
+    return memo(viewer, ("pupils", day), lambda: _visible_pupils(viewer, day or today()))
 
 
 def _visible_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
@@ -184,7 +185,7 @@ def _visible_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
 
 def visible_groups(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Group]:
     """Groups whose class list the viewer may see: own, children's, taught, school-wide."""
-    return _memo(viewer, ("groups", day), lambda: _visible_groups(viewer, day or today()))
+    return memo(viewer, ("groups", day), lambda: _visible_groups(viewer, day or today()))
 
 
 def _visible_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
@@ -208,7 +209,7 @@ def _visible_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
 
 def visible_schools(viewer: Viewer, day: dt.date | None = None) -> QuerySet[School]:
     """Schools the viewer belongs to in any role, analytics included."""
-    return _memo(viewer, ("schools", day), lambda: _visible_schools(viewer, day or today()))
+    return memo(viewer, ("schools", day), lambda: _visible_schools(viewer, day or today()))
 
 
 def _visible_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
@@ -225,7 +226,7 @@ def _visible_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
 
 def draft_reader_pupils(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Pupil]:
     """Pupils whose unpublished assessment drafts the viewer reads: taught or mentored."""
-    return _memo(viewer, ("drafts", day), lambda: _draft_reader_pupils(viewer, day or today()))
+    return memo(viewer, ("drafts", day), lambda: _draft_reader_pupils(viewer, day or today()))
 
 
 def _draft_reader_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
@@ -247,7 +248,7 @@ def blog_groups(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Group]:
     and the school's principal and administrators; not the student-health
     team or analytics, whose roles do not reach the classroom.
     """
-    return _memo(viewer, ("blogs", day), lambda: _blog_groups(viewer, day or today()))
+    return memo(viewer, ("blogs", day), lambda: _blog_groups(viewer, day or today()))
 
 
 def _blog_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
@@ -269,7 +270,7 @@ def _blog_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
 
 def blog_schools(viewer: Viewer, day: dt.date | None = None) -> QuerySet[School]:
     """Schools whose school blog the viewer reads: the school's families and staff."""
-    return _memo(viewer, ("school blogs", day), lambda: _blog_schools(viewer, day or today()))
+    return memo(viewer, ("school blogs", day), lambda: _blog_schools(viewer, day or today()))
 
 
 def _blog_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
@@ -286,7 +287,7 @@ def _blog_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
 
 def staff_roles_anywhere(viewer: Viewer, day: dt.date | None = None) -> bool:
     """Whether the viewer works at a school: teaches, mentors, leads or is on its team."""
-    return _memo(viewer, ("staff", day), lambda: _staff_anywhere(viewer, day or today()))
+    return memo(viewer, ("staff", day), lambda: _staff_anywhere(viewer, day or today()))
 
 
 def _staff_anywhere(viewer: Viewer, day: dt.date) -> bool:

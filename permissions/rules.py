@@ -60,6 +60,7 @@ from permissions.relations import (
     Role,
     Viewer,
     guardian_pupil_ids,
+    memo,
     person_of,
     school_ids_with,
     staff_roles_anywhere,
@@ -270,10 +271,14 @@ def can_read_group_summary(viewer: Viewer, group: Group) -> bool:
 
 
 def group_roles(viewer: Viewer, group: Group, day: dt.date | None = None) -> frozenset[Role]:
-    """The viewer's roles toward a whole group."""
+    """The viewer's roles toward a whole group (memoised for the request)."""
+    day = day or today()
+    return memo(viewer, ("group roles", group.pk, day), lambda: _group_roles(viewer, group, day))
+
+
+def _group_roles(viewer: Viewer, group: Group, day: dt.date) -> frozenset[Role]:
     if not viewer.is_authenticated or not viewer.is_active:
         return frozenset()
-    day = day or today()
     roles: set[Role] = set()
     members = GroupMembership.objects.filter(active_on(day), group_id=group.pk)
     if members.filter(pupil__person_id=person_of(viewer)).exists():

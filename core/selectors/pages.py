@@ -9,9 +9,9 @@ answer exactly like missing ones.
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from core.models import AssessmentMatrix, BlogKind
+from core.models import AssessmentMatrix, BlogKind, BlogPost
 from permissions.relations import (
     Viewer,
     blog_groups,
@@ -63,3 +63,8 @@ def matrices(viewer: Viewer, path: str = "pk") -> Q:
     marked = Q(criteria__marks__pupil__in=visible_pupils(viewer).values("pk"))
     readable = AssessmentMatrix.objects.filter(teaching_plans(viewer, "teaching_plan") | marked)
     return Q(**{f"{path}__in": readable.values("pk")})
+
+
+def posts(kind: BlogKind, **owner: int) -> QuerySet[BlogPost]:
+    """One blog's posts, newest first (the caller's type narrows them to the viewer)."""
+    return BlogPost.objects.filter(kind=kind, **owner).order_by("-created_at", "-pk")

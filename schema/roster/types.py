@@ -12,15 +12,19 @@ the pupil is.)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 import strawberry_django
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from graphql import GraphQLError
 from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
 from core.models import BlogKind, BlogPost, Group, GroupMembership, Pupil, School, active_on
+from core.models.plans import term_validator
+from core.selectors import pages
 from core.selectors.classlist import ClassMember, class_members
 from core.selectors.overview import current_term, group_overview
 from permissions.relations import today, visible_groups, visible_pupils, visible_schools
@@ -48,9 +52,7 @@ class SchoolType(relay.Node):
         description="The school blog, newest first; for the school's families and staff.",
     )
     def blog(self, root: School) -> Iterable[BlogPost]:
-        return BlogPost.objects.filter(kind=BlogKind.SCHOOL, school_id=root.pk).order_by(
-            "-created_at", "-pk"
-        )
+        return pages.posts(BlogKind.SCHOOL, school_id=root.pk)
 
     get_queryset = scoped(lambda v: Q(pk__in=visible_schools(v).values("pk")))
 
@@ -168,26 +170,34 @@ class GroupType(relay.Node):
         DjangoListConnection[BlogPostType], description="The class blog, newest first."
     )
     def blog(self, root: Group) -> Iterable[BlogPost]:
-        return BlogPost.objects.filter(kind=BlogKind.GROUP, group_id=root.pk).order_by(
-            "-created_at", "-pk"
-        )
+        return pages.posts(BlogKind.GROUP, group_id=root.pk)
 
     @strawberry_django.connection(
         DjangoListConnection[BlogPostType],
         description="Preschool documentation for the department, newest first.",
     )
     def documentation(self, root: Group) -> Iterable[BlogPost]:
-        return BlogPost.objects.filter(kind=BlogKind.DOCUMENTATION, group_id=root.pk).order_by(
-            "-created_at", "-pk"
-        )
+        return pages.posts(BlogKind.DOCUMENTATION, group_id=root.pk)
 
     @strawberry_django.field(
         description="For the group's teachers and mentors and the school's leaders: every "
         "pupil with the term's plan progress, goals by status, published assessments at "
         "risk and the latest learning-log entry. Null for anyone else."
     )
-    def overview(self, root: Group, info: Info, term: str | None = None) -> GroupOverview | None:
+    def overview(
+        self,
+        root: Group,
+        info: Info,
+        term: Annotated[
+            str | None,
+            strawberry.argument(description="E.g. 'HT2026'; the current term if left out."),
+        ] = None,
+    ) -> GroupOverview | None:
         term = term or current_term()
+        try:
+            term_validator(term)
+        except ValidationError as error:
+            raise GraphQLError(error.messages[0], extensions={"code": "VALIDATION"}) from None
         rows = group_overview(viewer(info), root, term)
         return None if rows is None else group_overview_type(term, rows)
 

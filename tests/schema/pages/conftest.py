@@ -11,6 +11,7 @@ from strawberry.relay import to_base64
 from core.models import (
     Answer,
     AssessmentMatrix,
+    BlogImage,
     BlogKind,
     BlogPost,
     DevelopmentPlan,
@@ -19,6 +20,7 @@ from core.models import (
     GroupKind,
     LearningLogComment,
     LearningLogEntry,
+    LearningLogImage,
     MatrixCriterion,
     MatrixMark,
     PlanSection,
@@ -95,6 +97,8 @@ def pages(cast: Cast) -> Pages:
         _add(labels, "LearningLogEntry", entry, f"log:{first}")
         comment = LearningLogComment.objects.create(entry=entry, author=teacher, text="Bra!")
         _add(labels, "LearningLogComment", comment, f"comment:{first}")
+        picture = LearningLogImage.objects.create(entry=entry, image="a.png", width=1, height=1)
+        _add(labels, "LearningLogImage", picture, f"logimage:{first}")
     department = GroupFactory(school=cast.school, name="Humlan", kind=GroupKind.DEPARTMENT)
     for kind, owner, label in (
         (BlogKind.GROUP, {"group": cast.class_3a}, "post:3A"),
@@ -106,6 +110,8 @@ def pages(cast: Cast) -> Pages:
     ):
         post = BlogPost.objects.create(kind=kind, author=teacher, title=label, body="-", **owner)
         _add(labels, "BlogPost", post, label)
+        photo = BlogImage.objects.create(post=post, image="b.png", width=1, height=1)
+        _add(labels, "BlogImage", photo, label.replace("post:", "photo:"))
     lpp = TeachingPlan.objects.create(
         group=cast.class_3a, subject=cast.maths, title="Bråk", content="-", author=teacher
     )

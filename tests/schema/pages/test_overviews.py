@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import async_to_sync
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from strawberry.django.context import StrawberryDjangoContext
 from strawberry.relay import to_base64
 
 from core.importers.demo.pages import fill_pages
 from core.models import Subject
 from core.services.curriculum import curriculum_load
+from schema import schema
 from tests.factories import (
     GroupFactory,
     GroupMembershipFactory,
@@ -184,3 +188,38 @@ def test_a_guardians_page_costs_the_same_for_one_or_two_children(children):
     assert len(edges) == children
     assert all(len(e["node"]["developmentPlans"][0]["goals"]) == 3 for e in edges)
     assert count == 17
+
+
+@pytest.mark.parametrize("term", ["2026", "HT26", "ht2026", "HT2026 "])
+def test_a_malformed_term_is_a_validation_error(pages, cast, term):
+    # given
+    query = "query($id: ID!, $term: String) { group(id: $id) { overview(term: $term) { term } } }"
+    request = RequestFactory().post("/graphql/")
+    request.user = cast["teacher"]
+    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
+    variables = {"id": to_base64("Group", cast.class_3a.pk), "term": term}
+
+    # when
+    result = async_to_sync(schema.execute)(query, variable_values=variables, context_value=context)
+
+    # then
+    assert [(e.message, e.extensions) for e in result.errors or []] == [
+        ("A term is HT or VT and a year, e.g. HT2026.", {"code": "VALIDATION"})
+    ]
+
+
+LISTS = "query($id: ID!) { group(id: $id) { classList { name guardians { name } } contactList { name guardians { name email phone address } } } }"
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_class_and_contact_lists_cost_the_same_queries_for_any_class_size(size):
+    # given
+    teacher, group = class_with_pages(size)
+    for membership in group.memberships.all():
+        GuardianshipFactory(pupil=membership.pupil)
+
+    # when
+    data, count = queries_for(teacher, LISTS, {"id": to_base64("Group", group.pk)})
+
+    # then
+    assert (len(data["group"]["contactList"]), count) == (size, 13)

@@ -19,7 +19,7 @@ from tests.schema.roster.test_roster_matrix import SCHEMAS, run
 
 pytestmark = pytest.mark.django_db
 
-PAGE_KINDS = ("plan", "answer", "goal", "history", "published", "log", "comment")
+PAGE_KINDS = ("plan", "answer", "goal", "history", "published", "log", "comment", "logimage")
 DRAFT_READERS = {
     "teacher": {"Alva", "Elis"},
     "mentor": {"Alva", "Elis"},
@@ -43,7 +43,9 @@ def expected(member: str) -> set[str]:
     labels = {f"{kind}:{name}" for kind in PAGE_KINDS for name in pupils}
     labels |= {f"draft:{name}" for name in DRAFT_READERS.get(member, set())}
     labels |= {f"mark:{name}" for name in pupils & {"Alva", "Elis"}}
-    labels |= {f"post:{owner}" for owner in POSTS.get(member, set())}
+    labels |= {
+        f"{kind}:{owner}" for owner in POSTS.get(member, set()) for kind in ("post", "photo")
+    }
     if member in CLASS_3A:
         labels |= {"lpp:3A", "matrix:3A", "criterion:3A"}
     if pupils & {"Alva", "Elis"}:  # a readable mark opens its matrix
@@ -55,16 +57,16 @@ NESTED = """{
   pupils(first: 10) { edges { node {
     developmentPlans { id answers { id } goals { id plan { id } history { id } } }
     assessments { id }
-    learningLog(first: 10) { edges { node { id comments { id } } } }
+    learningLog(first: 10) { edges { node { id comments { id } images { id url } } } }
     matrixMarks { id criterion { id matrix { id } } }
-    privateBlog(first: 10) { edges { node { id } } }
+    privateBlog(first: 10) { edges { node { id images { id } } } }
   } } }
   groups(first: 10) { edges { node {
-    blog(first: 10) { edges { node { id } } }
-    documentation(first: 10) { edges { node { id } } }
+    blog(first: 10) { edges { node { id images { id } } } }
+    documentation(first: 10) { edges { node { id images { id } } } }
     teachingPlans { id matrices { id criteria { id } } }
   } } }
-  schools(first: 10) { edges { node { blog(first: 10) { edges { node { id } } } } } }
+  schools(first: 10) { edges { node { blog(first: 10) { edges { node { id images { id } } } } } } }
 }"""
 
 

@@ -1,0 +1,72 @@
+"""Uploaded images are served only to the readers of what they belong to."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from PIL import Image
+
+from core.models import BlogImage, BlogPost, LearningLogEntry, LearningLogImage
+from tests.cast import MEMBERS
+from tests.permissions.test_matrix import VISIBLE_PUPILS
+from tests.schema.pages.test_pages_matrix import POSTS
+
+pytestmark = pytest.mark.django_db
+
+
+def png(name: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "green").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def client_for(cast, member: str) -> Client:
+    client = Client()
+    if member != "anonymous":
+        client.force_login(cast[member])
+    return client
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_a_log_image_is_served_to_the_readers_of_the_page(pages, cast, settings, tmp_path, member):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    entry = LearningLogEntry.objects.get(pupil=cast.alva)
+    image = LearningLogImage.objects.create(entry=entry, image=png("alva.png"))
+
+    # when
+    response = client_for(cast, member).get(f"/media/learning-log/{image.pk}")
+
+    # then
+    readable = "Alva" in VISIBLE_PUPILS[member]
+    assert response.status_code == (200 if readable else 404)
+    if readable:
+        assert (response["Content-Type"], response["Cache-Control"]) == (
+            "image/png",
+            "private, max-age=3600",
+        )
+        assert (image.width, image.height) == (4, 3)
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_a_blog_photo_is_served_to_the_readers_of_the_post(
+    pages, cast, settings, tmp_path, member
+):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    post = BlogPost.objects.get(title="post:3A")
+    image = BlogImage.objects.create(post=post, image=png("utflykt.png"))
+
+    # when
+    response = client_for(cast, member).get(f"/media/blog/{image.pk}")
+
+    # then
+    assert response.status_code == (200 if "3A" in POSTS.get(member, set()) else 404)
+
+
+def test_a_missing_image_is_404(cast):
+    # when / then
+    assert client_for(cast, "principal").get("/media/blog/0").status_code == 404
