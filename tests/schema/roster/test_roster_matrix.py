@@ -188,3 +188,20 @@ def test_me_names_roles_children_groups_and_schools(cast, member, roles, childre
     assert first_names([e["node"]["name"] for e in me["children"]["edges"]]) == children
     assert {e["node"]["name"] for e in me["groups"]["edges"]} == VISIBLE_GROUPS[member]
     assert {e["node"]["name"] for e in me["schools"]["edges"]} == VISIBLE_SCHOOLS[member]
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_a_groups_pupils_are_only_those_whose_page_the_viewer_reads(cast, schema_name, member):
+    # when
+    data = run(
+        schema_name,
+        cast[member],
+        "{ groups(first: 10) { edges { node { pupils { edges { node { name } } } } } } }",
+    )
+
+    # then: every visible pupil is in a visible group, except for a share
+    names = [
+        p["node"]["name"] for g in data["groups"]["edges"] for p in g["node"]["pupils"]["edges"]
+    ]
+    assert first_names(names) == (set() if member == "shared" else VISIBLE_PUPILS[member])
