@@ -138,6 +138,9 @@ class GroupType(relay.Node):
     school_year: int | None = strawberry_django.field(
         description="Årskurs, where the group has one."
     )
+    school: SchoolType = strawberry_django.field(
+        description="The school the group belongs to (readable whenever the group is)."
+    )
     teaching_plans: list[TeachingPlanType] = strawberry_django.field(
         description="Teaching plans (LPP) for the group."
     )

@@ -11,7 +11,15 @@ from strawberry.django.context import StrawberryDjangoContext
 from strawberry.relay import to_base64
 
 from core.importers.demo.pages import fill_pages
-from core.models import Subject
+from core.models import (
+    AssessmentMatrix,
+    BlogImage,
+    BlogKind,
+    BlogPost,
+    MatrixCriterion,
+    Subject,
+    TeachingPlan,
+)
 from core.services.curriculum import curriculum_load
 from schema import schema
 from tests.factories import (
@@ -223,3 +231,35 @@ def test_class_and_contact_lists_cost_the_same_queries_for_any_class_size(size):
 
     # then
     assert (len(data["group"]["contactList"]), count) == (size, 13)
+
+
+GROUP_PAGE = """query($id: ID!) { group(id: $id) {
+    blog(first: 50) { edges { node { title author { name } images { url } } } }
+    teachingPlans { title subject { name } knowledgeRequirements { code }
+      matrices { title levels criteria { text levelDescriptions } } }
+    school { blog(first: 50) { edges { node { title } } } } } }"""
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_a_class_page_of_posts_and_plans_costs_the_same_queries_for_any_number(cast, size):
+    # given: `size` class posts with a photo each, and `size` teaching plans with a matrix each
+    teacher = cast["teacher"]
+    for n in range(size):
+        post = BlogPost.objects.create(
+            kind=BlogKind.GROUP, group=cast.class_3a, author=teacher, title=f"Inlägg {n}", body="-"
+        )
+        BlogImage.objects.create(post=post, image="b.png", width=1, height=1)
+        lpp = TeachingPlan.objects.create(
+            group=cast.class_3a, subject=cast.maths, title=f"LPP {n}", content="-", author=teacher
+        )
+        matrix = AssessmentMatrix.objects.create(
+            teaching_plan=lpp, subject=cast.maths, title="Matris", levels=["E", "C", "A"]
+        )
+        MatrixCriterion.objects.create(matrix=matrix, order=1, text="-", level_descriptions=["a"])
+
+    # when
+    data, count = queries_for(teacher, GROUP_PAGE, {"id": to_base64("Group", cast.class_3a.pk)})
+
+    # then
+    group = data["group"]
+    assert (len(group["blog"]["edges"]), len(group["teachingPlans"]), count) == (size, size, 10)

@@ -205,3 +205,14 @@ def test_a_groups_pupils_are_only_those_whose_page_the_viewer_reads(cast, schema
         p["node"]["name"] for g in data["groups"]["edges"] for p in g["node"]["pupils"]["edges"]
     ]
     assert first_names(names) == (set() if member == "shared" else VISIBLE_PUPILS[member])
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_a_groups_school_is_one_the_viewer_may_see(cast, schema_name, member):
+    # when
+    data = run(schema_name, cast[member], "{ groups { edges { node { school { name } } } } }")
+
+    # then
+    schools = {g["node"]["school"]["name"] for g in data["groups"]["edges"]}
+    assert schools == (VISIBLE_SCHOOLS[member] if VISIBLE_GROUPS[member] else set())
