@@ -7,14 +7,34 @@ answers 404, like something missing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from core.models import BlogImage, LearningLogImage
+from core.models import AccountSettings, BlogImage, LearningLogImage
 from core.selectors import pages
+from core.selectors.accounts import terms_pending
+
+View = Callable[..., FileResponse]
+
+
+def terms_accepted(view: View) -> View:
+    """Answer 403 to a user who has not accepted the terms of use yet."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: object, **kwargs: object) -> FileResponse:
+        if terms_pending(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return checked
 
 
 @require_GET
+@terms_accepted
 def learning_log_image(request: HttpRequest, pk: int) -> FileResponse:
     """A learning-log picture, for readers of the pupil's page."""
     image = LearningLogImage.objects.filter(
@@ -26,12 +46,22 @@ def learning_log_image(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_GET
+@terms_accepted
 def blog_image(request: HttpRequest, pk: int) -> FileResponse:
     """A photo in a post, for readers of the post."""
     image = BlogImage.objects.filter(pages.blog_posts(request.user, "post"), pk=pk).first()
     if image is None:
         raise Http404
     return _private(FileResponse(image.image.open("rb")))
+
+
+@require_GET
+def account_photo(request: HttpRequest) -> FileResponse:
+    """The signed-in user's own profile photo."""
+    found = AccountSettings.objects.filter(user_id=request.user.pk or 0).first()
+    if found is None or not found.photo:
+        raise Http404
+    return _private(FileResponse(found.photo.open("rb")))
 
 
 def _private(response: FileResponse) -> FileResponse:

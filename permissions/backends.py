@@ -21,7 +21,9 @@ _PUPIL_CAPABILITIES = {
     Capability.ADVANCE_GOAL: rules.can_advance_goal,
     Capability.CONCLUDE_GOAL: rules.can_conclude_goal,
     Capability.READ_ASSESSMENT_DRAFT: rules.can_read_assessment_draft,
+    Capability.START_PLAN: rules.can_start_plan,
     Capability.AGREE_PLAN: rules.can_agree_plan,
+    Capability.WRITE_LEARNING_LOG: rules.can_write_learning_log,
     Capability.CONFIRM_READ: rules.can_confirm_read,
     Capability.PRIVATE_BLOG: rules.can_use_private_blog,
 }

@@ -4,7 +4,9 @@ The table is the policy of DESIGN.md; this module parses it at import and
 every predicate below answers from it, so the table cannot drift from the
 code. Two columns extend DESIGN.md (never loosening it): the student-health
 team of a school and a person a pupil's page was explicitly shared with
-read the page and nothing more.
+read the page and nothing more. Two rows extend it for the workflows:
+who starts a plan (the staff who hold the talk) and who writes in the
+learning log (the pupil and the staff; guardians comment).
 
 | capability | pupil | guardian | teacher of group | mentor | principal / school admin | analytics | student health | shared with |
 |---|---|---|---|---|---|---|---|---|
@@ -15,8 +17,10 @@ read the page and nothing more.
 | goal DONE -> ACHIEVED, or CANCELLED | no | no | yes | yes | no | no | no | no |
 | write / publish written assessment | no | no | in subjects taught to the pupil | same | no | no | no | no |
 | read an unpublished assessment draft | no | no | yes | yes | no | no | no | no |
+| start a development plan for a term | no | no | yes | yes | no | no | no | no |
 | agree (lock) the plan at the development talk | no | no | no | yes | no | no | no | no |
 | confirm "I have read" before the talk | no | yes | no | no | no | no | no | no |
+| write a learning-log entry | own | no | yes | yes | no | no | no | no |
 | class blog read / write | read | read | write | write | read | no | no | no |
 | pupil's private blog | only the pupil | no | no | no | no | no | no | no |
 | guardian contact details | no | own | yes | yes | yes | no | no | no |
@@ -42,10 +46,13 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from core.models import (
+    Goal,
+    GoalStatus,
     Group,
     GroupMembership,
     Guardianship,
     Person,
+    PlanState,
     Pupil,
     PupilMentor,
     School,
@@ -87,8 +94,10 @@ ROWS: dict[str, tuple[Capability, ...]] = {
     "goal DONE -> ACHIEVED, or CANCELLED": (Capability.CONCLUDE_GOAL,),
     "write / publish written assessment": (Capability.WRITE_ASSESSMENT,),
     "read an unpublished assessment draft": (Capability.READ_ASSESSMENT_DRAFT,),
+    "start a development plan": (Capability.START_PLAN,),
     "agree (lock) the plan at the development talk": (Capability.AGREE_PLAN,),
     'confirm "I have read" before the talk': (Capability.CONFIRM_READ,),
+    "write a learning-log entry": (Capability.WRITE_LEARNING_LOG,),
     "class blog read / write": (Capability.READ_CLASS_BLOG, Capability.WRITE_CLASS_BLOG),
     "pupil's private blog": (Capability.PRIVATE_BLOG,),
     "guardian contact details": (Capability.READ_GUARDIAN_CONTACTS,),
@@ -240,6 +249,16 @@ def can_agree_plan(viewer: Viewer, pupil: Pupil) -> bool:
     return allows(Capability.AGREE_PLAN, role_of(viewer, pupil))
 
 
+def can_start_plan(viewer: Viewer, pupil: Pupil) -> bool:
+    """Start the pupil's development plan for a term."""
+    return allows(Capability.START_PLAN, role_of(viewer, pupil))
+
+
+def can_write_learning_log(viewer: Viewer, pupil: Pupil) -> bool:
+    """Write an entry in the pupil's learning log."""
+    return allows(Capability.WRITE_LEARNING_LOG, role_of(viewer, pupil))
+
+
 def can_confirm_read(viewer: Viewer, pupil: Pupil) -> bool:
     """Confirm "I have read" before the development talk."""
     return allows(Capability.CONFIRM_READ, role_of(viewer, pupil))
@@ -304,6 +323,53 @@ def subjects_taught(viewer: Viewer, pupil: Pupil, day: dt.date | None = None) ->
         active_on(day), staff_id=person_of(viewer), group_id__in=groups, subject__isnull=False
     )
     return set(rows.values_list("subject_id", flat=True))
+
+
+def can_write_school_blog(viewer: Viewer, school: School, day: dt.date | None = None) -> bool:
+    """Post to the school's blog: its leaders and anyone teaching a group there.
+
+    Not a row of the table, whose columns relate a viewer to one pupil or
+    group: the school blog belongs to every group of the school at once.
+    """
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    day = day or today()
+    if _holds(viewer, Grant.PRINCIPAL, school.pk, day) or _holds(
+        viewer, Grant.SCHOOL_ADMIN, school.pk, day
+    ):
+        return True
+    return Group.objects.filter(school_id=school.pk, pk__in=taught_group_ids(viewer, day)).exists()
+
+
+# -- the goal ladder (måltrappan) ------------------------------------------
+# Proposals wait as NEW until the talk; agreeing the plan opens the ladder.
+# One step up at a time, one step back from DONE when it was not done after
+# all; ACHIEVED and CANCELLED are final. An archived plan changes no more.
+_STEPS: dict[tuple[str, str], Capability] = {
+    (GoalStatus.NEW, GoalStatus.IN_PROGRESS): Capability.ADVANCE_GOAL,
+    (GoalStatus.IN_PROGRESS, GoalStatus.DONE): Capability.ADVANCE_GOAL,
+    (GoalStatus.DONE, GoalStatus.IN_PROGRESS): Capability.ADVANCE_GOAL,
+    (GoalStatus.DONE, GoalStatus.ACHIEVED): Capability.CONCLUDE_GOAL,
+}
+FINAL_GOAL_STATUSES = frozenset({GoalStatus.ACHIEVED, GoalStatus.CANCELLED})
+
+
+def goal_move_allowed(roles: Iterable[Role], from_status: str, to_status: str,
+                      plan_state: str) -> bool:  # fmt: skip
+    """Whether someone with `roles` may move a goal from one status to another."""
+    roles = frozenset(roles)
+    if plan_state == PlanState.ARCHIVED or from_status in FINAL_GOAL_STATUSES:
+        return False
+    if to_status == GoalStatus.CANCELLED:
+        return allows(Capability.CONCLUDE_GOAL, roles)
+    step = _STEPS.get((from_status, to_status))
+    return plan_state == PlanState.AGREED and step is not None and allows(step, roles)
+
+
+def can_move_goal(viewer: Viewer, goal: Goal, to_status: str) -> bool:
+    """`goal_move_allowed` for the viewer's roles toward the goal's pupil."""
+    plan = goal.plan
+    return goal_move_allowed(role_of(viewer, plan.pupil), goal.status, to_status, plan.state)
 
 
 # -- field rules ------------------------------------------------------------

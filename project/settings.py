@@ -142,6 +142,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "build" / "static"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded pictures; larger files are refused with a validation error.
+IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 5_000_000, minimum=1_000)
+# Bodies above this go to a temporary file, not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The terms of use everyone accepts on first login; a new version asks again.
+TERMS_VERSION = env_str("TERMS_VERSION", "2026-08")
 
 GRAPHIQL = env_bool("GRAPHIQL", default=DEBUG)
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", default=True)

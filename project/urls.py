@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from core.views import blog_image, learning_log_image
+from core.views import account_photo, blog_image, learning_log_image
 from project.health import healthz
 from schema import schema
 from schema.views import GraphQLView
@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("media/learning-log/<int:pk>", learning_log_image, name="learning-log-image"),
     path("media/blog/<int:pk>", blog_image, name="blog-image"),
+    path("media/photo", account_photo, name="account-photo"),
     path("accounts/", include("django.contrib.auth.urls")),
     path(
         "graphql/",
@@ -23,6 +24,7 @@ urlpatterns = [
             schema=schema,
             graphql_ide="graphiql" if settings.GRAPHIQL else None,
             allow_queries_via_get=True,
+            multipart_uploads_enabled=True,  # CSRF is enforced for session requests
         ),
         name="graphql",
     ),

@@ -18,9 +18,13 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
+from schema.accounts.settings import SettingsMutation
 from schema.limits import max_cost_rule
+from schema.pages.plan_mutations import PlanMutation
+from schema.pages.record_mutations import RecordMutation
 from schema.roster.queries import RosterQuery
 from schema.service import ServiceQuery
+from schema.terms import TermsGate
 
 
 @strawberry.type(description="Where every read starts.")
@@ -29,7 +33,7 @@ class Query(AccountQuery, RosterQuery, ServiceQuery):
 
 
 @strawberry.type(description="Every change, each with its own input and typed errors.")
-class Mutation(AccountMutation):
+class Mutation(AccountMutation, SettingsMutation, PlanMutation, RecordMutation):
     pass
 
 
@@ -50,6 +54,7 @@ def _extensions() -> list[object]:
         lambda: MaxAliasesLimiter(max_alias_count=15),
         lambda: MaxTokensLimiter(max_token_count=2000),
         lambda: AddValidationRules([max_cost_rule(settings.GRAPHQL_MAX_COST)]),
+        TermsGate,
         DjangoOptimizerExtension,
     ]
     if not settings.GRAPHQL_INTROSPECTION:

@@ -17,11 +17,19 @@ class ErrorCode(enum.Enum):
         description="The object does not exist or the viewer may not act on it; "
         "the two are never told apart.",
     )
+    NOT_ALLOWED = strawberry.enum_value(
+        "not_allowed",
+        description="The viewer can read the object but may not do this to it "
+        "(a guardian moving a goal, an answer in a locked plan).",
+    )
     CONFLICT = strawberry.enum_value(
         "conflict", description="Someone saved a newer version first."
     )
     NOT_AUTHENTICATED = strawberry.enum_value(
         "not_authenticated", description="Nobody is signed in."
+    )
+    TERMS_NOT_ACCEPTED = strawberry.enum_value(
+        "terms_not_accepted", description="Accept the terms of use first (`termsAccept`)."
     )
     INVALID_CREDENTIALS = strawberry.enum_value(
         "invalid_credentials", description="Wrong username or password."

@@ -45,6 +45,8 @@ class GraphQLView(AsyncGraphQLView):  # type: ignore[type-arg]
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> Any:
         """Check CSRF for session-carrying writes, then serve GraphQL."""
+        # Loaded here, in async code, so resolvers and extensions read it freely.
+        request.user = await request.auser()  # type: ignore[attr-defined]
         has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
         if has_session and request.method not in _SAFE_METHODS:
             reason = csrf_failure(request)

@@ -6,7 +6,9 @@ import datetime as dt
 from typing import Any
 
 import factory
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from core.identity import luhn_digit
 from core.models import (
@@ -88,6 +90,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}@exempelby.example.com")
     password = _HASH
     person = factory.SubFactory(PersonFactory)
+
+    terms_version = factory.LazyFunction(lambda: settings.TERMS_VERSION)
+    terms_accepted_at = factory.LazyFunction(timezone.now)
 
 
 class SubjectFactory(factory.django.DjangoModelFactory):

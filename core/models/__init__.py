@@ -1,6 +1,6 @@
 """The domain models, one module per area."""
 
-from core.models.accounts import ApiToken
+from core.models.accounts import AccountSettings, ApiToken
 from core.models.blogs import BlogImage, BlogKind, BlogPost
 from core.models.curriculum import Curriculum, KnowledgeRequirement, Subject
 from core.models.dated import Dated, DatedQuerySet, active_on
@@ -40,6 +40,7 @@ from core.models.roster import (
 from core.models.teaching import AssessmentMatrix, MatrixCriterion, MatrixMark, TeachingPlan
 
 __all__ = [
+    "AccountSettings",
     "Answer",
     "ApiToken",
     "AssessmentMatrix",

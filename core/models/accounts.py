@@ -24,3 +24,32 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class AccountSettings(models.Model):
+    """What a signed-in person chooses for themselves: mail and profile.
+
+    Created on first use; a missing row means the defaults below.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_settings"
+    )
+    email_important = models.BooleanField(
+        default=True, help_text="Email important notices (viktiga notiser)."
+    )
+    email_messages = models.BooleanField(
+        default=True, help_text="Email news from the school and the class."
+    )
+    email_system = models.BooleanField(default=False, help_text="Email system messages.")
+    description = models.TextField(blank=True, help_text="A few words about oneself.")
+    photo = models.ImageField(
+        upload_to="photos/%Y/%m/", blank=True, width_field="photo_width",
+        height_field="photo_height",
+    )  # fmt: skip
+    photo_width = models.PositiveIntegerField(default=0)
+    photo_height = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Inställningar för {self.user_id}"

@@ -47,12 +47,17 @@ class Person(models.Model):
     )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    mobile_phone = models.CharField(max_length=40, blank=True)
     street_address = models.CharField(max_length=200, blank=True)
     postal_code = models.CharField(max_length=10, blank=True)
     locality = models.CharField(max_length=100, blank=True)
     contact_visible_to_families = models.BooleanField(
         default=False,
         help_text="Whether other families in the class may see the contact details.",
+    )
+    contact_edited = models.BooleanField(
+        default=False,
+        help_text="The person edited their contact details here; imports leave them be.",
     )
 
     class Meta:
@@ -87,3 +92,9 @@ class User(AbstractUser):
         related_name="user",
         help_text="The roster person this account signs in as.",
     )
+    # On the user row, which authentication loads anyway, so checking the
+    # terms on every request costs no query.
+    terms_version = models.CharField(
+        max_length=20, blank=True, help_text="The version of the terms of use accepted."
+    )
+    terms_accepted_at = models.DateTimeField(null=True, blank=True)

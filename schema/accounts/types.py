@@ -12,6 +12,7 @@ from strawberry_django.relay import DjangoListConnection
 from core.models import ApiToken, Group, Pupil, School, User
 from permissions.relations import Role, guardian_pupil_ids, visible_groups, visible_schools
 from permissions.roles import viewer_roles
+from schema.accounts.settings import SettingsType
 from schema.enums import choices_enum
 from schema.roster.types import GroupType, PupilType, SchoolType
 
@@ -49,6 +50,10 @@ class ViewerType:
     @strawberry_django.field(description="Every role the viewer holds toward someone today.")
     def roles(self) -> list[RoleEnum]:  # type: ignore[valid-type]
         return viewer_roles(self.user)  # type: ignore[return-value]
+
+    @strawberry_django.field(description="The viewer's own settings and contact details.")
+    def settings(self) -> SettingsType:
+        return SettingsType.of(self.user)
 
     @strawberry_django.connection(
         DjangoListConnection[PupilType], description="The pupils the viewer is a guardian of."

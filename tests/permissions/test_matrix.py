@@ -42,7 +42,9 @@ CHECKS: dict[Capability, Check] = {
         c[m], c.alva, _own_subject(c, m)
     ),
     Capability.READ_ASSESSMENT_DRAFT: lambda c, m: rules.can_read_assessment_draft(c[m], c.alva),
+    Capability.START_PLAN: lambda c, m: rules.can_start_plan(c[m], c.alva),
     Capability.AGREE_PLAN: lambda c, m: rules.can_agree_plan(c[m], c.alva),
+    Capability.WRITE_LEARNING_LOG: lambda c, m: rules.can_write_learning_log(c[m], c.alva),
     Capability.CONFIRM_READ: lambda c, m: rules.can_confirm_read(c[m], c.alva),
     Capability.READ_CLASS_BLOG: lambda c, m: rules.can_read_class_blog(c[m], c.class_3a),
     Capability.WRITE_CLASS_BLOG: lambda c, m: rules.can_write_class_blog(c[m], c.class_3a),

@@ -23,6 +23,8 @@ from core.models import (
 )
 
 # The school form a pupil is counted under when enrolled in several.
+# What a person may edit in their settings, which an import then leaves be.
+CONTACT_FIELDS = ("email", "phone", "street_address", "postal_code", "locality")
 FORM_PRIORITY = (SchoolForm.COMPULSORY, SchoolForm.PRESCHOOL_CLASS, SchoolForm.UPPER_SECONDARY,
                  SchoolForm.PRESCHOOL, SchoolForm.LEISURE_CENTRE)  # fmt: skip
 
@@ -50,6 +52,12 @@ class PersonSteps(ImportRun):
             for civic_no, ext in Person.objects.values_list("civic_no", "external_id")
             if civic_no
         }
+        edited = {
+            row.pop("external_id"): row
+            for row in Person.objects.filter(contact_edited=True).values(
+                "external_id", *CONTACT_FIELDS
+            )
+        }
         rows: Rows = {}
         accepted: dict[uuid.UUID, dict[str, Any]] = {}
         for ext, record in self.valid("persons"):
@@ -59,6 +67,9 @@ class PersonSteps(ImportRun):
             except RecordError as error:
                 self.report.reject("persons", ext, str(error))
                 continue
+            if ext in edited:
+                # The person keeps what they typed in their settings.
+                row |= edited[ext]
             rows[ext], accepted[ext] = row, record
         self.sync_entity("persons", Person, rows)
         return accepted

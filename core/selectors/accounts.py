@@ -1,0 +1,21 @@
+"""A signed-in person's own settings, and whether they still owe the terms."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from core.models import AccountSettings
+from permissions.relations import Viewer
+
+
+def account_settings(user: Viewer) -> AccountSettings:
+    """The user's settings; an unsaved row of defaults when none was stored yet."""
+    found = AccountSettings.objects.filter(user_id=user.pk).first()
+    return found or AccountSettings(user_id=user.pk)
+
+
+def terms_pending(user: Viewer) -> bool:
+    """Whether a signed-in user has yet to accept the current terms of use."""
+    if not user.is_authenticated:
+        return False
+    return user.terms_version != settings.TERMS_VERSION  # type: ignore[union-attr]

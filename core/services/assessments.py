@@ -1,0 +1,147 @@
+"""Written assessments: drafts, edits and publishing, one pupil or a whole class.
+
+Only a teacher who teaches the pupil the subject (from the SS 12000
+activities) writes it; a draft stays hidden from pupil and guardians until
+it is published. A class's assessments for a subject are saved in one
+call: each pupil's row stands or falls alone, so one stale row never costs
+the teacher the other twenty-nine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import GroupMembership, Prognosis, Subject, User, WrittenAssessment, active_on
+from core.selectors import pages
+from core.services.common import check_term, fetch, readable_pupil, require, save_versioned, text
+from core.services.errors import Conflict, Invalid, NotFound, ServiceError
+from permissions import rules
+from permissions.relations import today, visible_groups
+
+MAX_ROWS = 100
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """One pupil's assessment in a class-wide save."""
+
+    pupil_id: int
+    text: str
+    prognosis: Prognosis
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What became of one row: the saved assessment, or why not."""
+
+    pupil_id: int
+    assessment: WrittenAssessment | None = None
+    error: ServiceError | None = None
+
+
+def written_assessment_save(
+    *, actor: User, pupil_id: int, subject_id: int, term: str, text_: str,
+    prognosis: Prognosis, version: int | None, publish: bool = False,
+) -> WrittenAssessment:  # fmt: skip
+    """Create or edit the pupil's assessment in a subject and term; maybe publish it.
+
+    `version` is the version edited, or None for a new one; a save based on
+    a stale version is a `Conflict`. Publishing is for good: a published
+    assessment may be corrected but not hidden again.
+    """
+    body = text(text_, "text")
+    check_term(term)
+    pupil = readable_pupil(actor, pupil_id)
+    subject = Subject.objects.filter(pk=subject_id).first()
+    if subject is None:
+        raise Invalid("Unknown subject.", field="subjectId")
+    require(rules.can_write_assessment(actor, pupil, subject),
+            f"You do not teach {pupil} {subject}.")  # fmt: skip
+    with transaction.atomic():
+        found = WrittenAssessment.objects.filter(pupil=pupil, subject=subject, term=term).first()
+        if found is None:
+            return _create(actor, pupil_id, subject, term, body, prognosis, version, publish)
+        if version is None:
+            raise Conflict
+        published_at = found.published_at or (timezone.now() if publish else None)
+        save_versioned(found, version, text=body, prognosis=prognosis, author=actor,
+                       published_at=published_at)  # fmt: skip
+        return found
+
+
+def _create(
+    actor: User, pupil_id: int, subject: Subject, term: str, body: str, prognosis: Prognosis,
+    version: int | None, publish: bool,
+) -> WrittenAssessment:  # fmt: skip
+    if version is not None:
+        raise Conflict
+    try:
+        with transaction.atomic():
+            return WrittenAssessment.objects.create(
+                pupil_id=pupil_id, subject=subject, term=term, text=body, prognosis=prognosis,
+                author=actor, published_at=timezone.now() if publish else None,
+            )  # fmt: skip
+    except IntegrityError as error:  # another first save won the race
+        raise Conflict from error
+
+
+def written_assessment_publish(
+    *, actor: User, assessment_id: int, version: int
+) -> WrittenAssessment:
+    """Publish a draft to the pupil and guardians."""
+    with transaction.atomic():
+        found = fetch(WrittenAssessment.objects.select_related("pupil", "subject"),
+                      pages.assessments(actor), assessment_id, lock=True)  # fmt: skip
+        require(rules.can_write_assessment(actor, found.pupil, found.subject))
+        if found.published_at is None:
+            save_versioned(found, version, published_at=timezone.now(), author=actor)
+        elif found.version != version:
+            raise Conflict
+        return found
+
+
+def written_assessments_save_for_group(
+    *, actor: User, group_id: int, subject_id: int, term: str, rows: Sequence[AssessmentRow],
+    publish: bool = False,
+) -> list[RowResult]:  # fmt: skip
+    """Save (and maybe publish) a class's assessments in a subject, row by row.
+
+    Each row is its own savepoint: a refused row (a conflict, a pupil not in
+    the class, empty text) is reported with its pupil and changes nothing,
+    while every other row is saved.
+    """
+    group = fetch(visible_groups(actor), Q(), group_id)
+    check_term(term)
+    if not rows or len(rows) > MAX_ROWS:
+        raise Invalid(f"Send between 1 and {MAX_ROWS} rows.", field="rows")
+    if len({row.pupil_id for row in rows}) != len(rows):
+        raise Invalid("A pupil appears in two rows.", field="rows")
+    members = set(
+        GroupMembership.objects.filter(active_on(today()), group=group).values_list(
+            "pupil_id", flat=True
+        )
+    )
+    return [_save_row(actor, members, subject_id, term, row, publish) for row in rows]
+
+
+def _save_row(
+    actor: User, members: set[int], subject_id: int, term: str, row: AssessmentRow,
+    publish: bool,
+) -> RowResult:  # fmt: skip
+    try:
+        if row.pupil_id not in members:
+            raise NotFound("The pupil is not in the class.", field="pupilId")
+        with transaction.atomic():
+            saved = written_assessment_save(
+                actor=actor, pupil_id=row.pupil_id, subject_id=subject_id, term=term,
+                text_=row.text, prognosis=row.prognosis, version=row.version, publish=publish,
+            )  # fmt: skip
+    except ServiceError as error:
+        return RowResult(pupil_id=row.pupil_id, error=error)
+    return RowResult(pupil_id=row.pupil_id, assessment=saved)

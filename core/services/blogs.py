@@ -1,0 +1,45 @@
+"""Posts to a class or department blog, the school blog, or a pupil's private blog."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from core.models import BlogImage, BlogKind, BlogPost, User
+from core.services.common import fetch, readable_pupil, require, text
+from core.services.learning import checked_images
+from permissions import rules
+from permissions.relations import blog_groups, blog_schools
+
+
+def blog_post_create(
+    *, actor: User, kind: BlogKind, owner_id: int, title: str, body: str,
+    images: Sequence[IO[bytes] | Any] = (),
+) -> BlogPost:  # fmt: skip
+    """A post with photos; `owner_id` is the group, school or pupil `kind` names."""
+    fields = {"title": text(title, "title", limit=200), "body": text(body, "body")}
+    pictures = checked_images(images)
+    owner = _owner(actor, kind, owner_id)
+    with transaction.atomic():
+        post = BlogPost.objects.create(kind=kind, author=actor, **owner, **fields)
+        for picture in pictures:
+            BlogImage.objects.create(post=post, image=picture)
+        return post
+
+
+def _owner(actor: User, kind: BlogKind, owner_id: int) -> dict[str, Any]:
+    """The blog's owner, readable by the actor, who must also write there."""
+    if kind == BlogKind.SCHOOL:
+        school = fetch(blog_schools(actor), Q(), owner_id)
+        require(rules.can_write_school_blog(actor, school))
+        return {"school": school}
+    if kind == BlogKind.PRIVATE:
+        pupil = readable_pupil(actor, owner_id)
+        require(rules.can_use_private_blog(actor, pupil))
+        return {"pupil": pupil}
+    group = fetch(blog_groups(actor), Q(), owner_id)
+    require(rules.can_write_class_blog(actor, group))
+    return {"group": group}

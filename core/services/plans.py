@@ -1,0 +1,202 @@
+"""The development plan's life: start, answer, read, agree (lock), evaluate.
+
+A plan is a draft while the pupil, guardians and staff prepare the talk;
+the mentor agrees it at the talk, which locks it: after that only goal
+status, goal evaluations and the talk's evaluation change. Starting the
+next term's plan archives the earlier ones, which stay readable and change
+no more.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.models import (
+    Answer,
+    DevelopmentPlan,
+    Goal,
+    GoalStatus,
+    GoalStatusChange,
+    PlanState,
+    PlanTemplate,
+    PreparationQuestion,
+    QuestionRole,
+    ReadConfirmation,
+    User,
+)
+from core.selectors.pages import pupil_page
+from core.services.common import check_term, fetch, readable_pupil, require, save_versioned, text
+from core.services.errors import Conflict, Invalid, NotAllowed, NotFound
+from permissions import rules
+from permissions.relations import Role
+
+
+def term_key(term: str) -> tuple[int, int]:
+    """Sort key of a term: VT2027 comes after HT2026."""
+    return int(term[2:]), 0 if term.startswith("VT") else 1
+
+
+def plan_for(actor: User, pk: int, *, lock: bool = True) -> DevelopmentPlan:
+    """A plan the actor reads, locked for the caller's transaction."""
+    plans = DevelopmentPlan.objects.select_related("pupil__person")
+    return fetch(plans, pupil_page(actor), pk, lock=lock)
+
+
+def require_state(plan: DevelopmentPlan, *states: PlanState) -> None:
+    """Refuse a change the plan's state does not allow (a locked or archived plan)."""
+    if plan.state not in states:
+        label = PlanState(plan.state).label.lower()
+        raise NotAllowed(f"The plan is {label} and can no longer be changed this way.")
+
+
+def development_plan_start(
+    *, actor: User, pupil_id: int, term: str, template_id: int | None = None
+) -> DevelopmentPlan:
+    """Start the pupil's plan for `term`; earlier plans still open are archived."""
+    pupil = readable_pupil(actor, pupil_id)
+    require(rules.can_start_plan(actor, pupil))
+    check_term(term)
+    template = _template(pupil.school_form, template_id)
+    with transaction.atomic():
+        plans = DevelopmentPlan.objects.select_for_update().filter(pupil=pupil)
+        terms = list(plans.values_list("term", flat=True))
+        if term in terms:
+            raise Conflict(f"{pupil} already has a plan for {term}.", field="term")
+        if any(term_key(other) > term_key(term) for other in terms):
+            raise Invalid("A plan for a later term exists; plans are started in order.",
+                          field="term")  # fmt: skip
+        plans.exclude(state=PlanState.ARCHIVED).update(
+            state=PlanState.ARCHIVED, changed_by=actor, updated_at=timezone.now()
+        )
+        return DevelopmentPlan.objects.create(
+            pupil=pupil, term=term, template=template, started_by=actor, changed_by=actor
+        )
+
+
+def _template(school_form: str, template_id: int | None) -> PlanTemplate:
+    """The chosen active template, or the newest active one for the school form."""
+    active = PlanTemplate.objects.filter(is_active=True)
+    if template_id is not None:
+        found = active.filter(pk=template_id).first()
+        if found is None:
+            raise NotFound("No such template.", field="templateId")
+        return found
+    newest = active.filter(school_form=school_form).order_by("-version", "-pk").first()
+    if newest is None:
+        raise Invalid("No active template fits the pupil; choose one.", field="templateId")
+    return newest
+
+
+def answer_save(
+    *, actor: User, plan_id: int, question_id: int, role: QuestionRole, text_: str,
+    version: int | None,
+) -> Answer:  # fmt: skip
+    """Save the answer `role` gives to a question, if the actor answers for that role.
+
+    `version` is the version the actor edited, or None for a first answer;
+    an answer someone saved in between is a `Conflict`, never overwritten.
+    """
+    body = text(text_, "text")
+    with transaction.atomic():
+        plan = plan_for(actor, plan_id)
+        require(rules.can_answer_question(actor, plan.pupil, Role(role.value)),
+                f"You do not answer questions for the {role.label.lower()} role.")  # fmt: skip
+        require_state(plan, PlanState.DRAFT)
+        question = PreparationQuestion.objects.filter(
+            pk=question_id, section__template_id=plan.template_id
+        ).first()
+        if question is None:
+            raise Invalid("The question is not part of this plan.", field="questionId")
+        if role.value not in question.roles:
+            raise Invalid("The question is not put to that role.", field="role")
+        answer = Answer.objects.filter(plan=plan, question=question, role=role).first()
+        if answer is None:
+            return _first_answer(plan, question, role, body, actor, version)
+        if version is None:
+            raise Conflict
+        save_versioned(answer, version, text=body, author=actor)
+        _touch(plan, actor)
+        return answer
+
+
+def _first_answer(
+    plan: DevelopmentPlan, question: PreparationQuestion, role: QuestionRole, body: str,
+    actor: User, version: int | None,
+) -> Answer:  # fmt: skip
+    if version is not None:
+        raise Conflict
+    try:
+        with transaction.atomic():
+            answer = Answer.objects.create(
+                plan=plan, question=question, role=role, text=body, author=actor
+            )
+    except IntegrityError as error:  # another first answer won the race
+        raise Conflict from error
+    _touch(plan, actor)
+    return answer
+
+
+def _touch(plan: DevelopmentPlan, actor: User) -> None:
+    """Record who changed the plan last (no version bump: answers carry their own)."""
+    DevelopmentPlan.objects.filter(pk=plan.pk).update(changed_by=actor, updated_at=timezone.now())
+
+
+def development_plan_read_confirm(*, actor: User, plan_id: int, wishes: str) -> ReadConfirmation:
+    """A guardian's "I have read it", with wishes for the talk; again updates the wishes."""
+    body = text(wishes, "wishes", required=False)
+    with transaction.atomic():
+        plan = plan_for(actor, plan_id)
+        require(rules.can_confirm_read(actor, plan.pupil))
+        require_state(plan, PlanState.DRAFT)
+        confirmation, _ = ReadConfirmation.objects.update_or_create(
+            plan=plan, guardian=actor, defaults={"wishes": body}
+        )
+        return confirmation
+
+
+def development_plan_agree(
+    *, actor: User, plan_id: int, version: int, talk_date: dt.date | None = None
+) -> DevelopmentPlan:
+    """The mentor agrees the plan at the talk: it locks, and proposals start."""
+    with transaction.atomic():
+        plan = plan_for(actor, plan_id)
+        require(rules.can_agree_plan(actor, plan.pupil))
+        require_state(plan, PlanState.DRAFT)
+        now = timezone.now()
+        save_versioned(
+            plan, version, state=PlanState.AGREED, agreed_at=now, changed_by=actor,
+            talk_date=talk_date or timezone.localdate(),
+        )  # fmt: skip
+        _start_proposals(plan, actor)
+        return plan
+
+
+def _start_proposals(plan: DevelopmentPlan, actor: User) -> None:
+    """Goals proposed before the talk move to IN_PROGRESS, each step recorded."""
+    new = Goal.objects.filter(plan=plan, status=GoalStatus.NEW)
+    proposals = list(new.values_list("pk", flat=True))
+    Goal.objects.filter(pk__in=proposals).update(
+        status=GoalStatus.IN_PROGRESS, version=F("version") + 1, updated_at=timezone.now()
+    )
+    GoalStatusChange.objects.bulk_create(
+        GoalStatusChange(goal_id=pk, from_status=GoalStatus.NEW,
+                         to_status=GoalStatus.IN_PROGRESS, changed_by=actor)
+        for pk in proposals
+    )  # fmt: skip
+
+
+def development_plan_evaluate(
+    *, actor: User, plan_id: int, version: int, evaluation: str
+) -> DevelopmentPlan:
+    """Write the evaluation of the talk into an agreed plan (teachers and mentors)."""
+    body = text(evaluation, "evaluation")
+    with transaction.atomic():
+        plan = plan_for(actor, plan_id)
+        require(rules.can_start_plan(actor, plan.pupil))
+        require_state(plan, PlanState.AGREED)
+        save_versioned(plan, version, talk_evaluation=body, changed_by=actor)
+        return plan

@@ -1,0 +1,78 @@
+"""Uploaded images: checked by their content, cleaned, and named by us.
+
+The name and content type a browser sends are ignored: Pillow decodes the
+bytes, only JPEG, PNG, WebP and GIF pass, and the picture is written anew,
+which drops metadata such as the GPS position a phone stores in a photo of
+a child, and anything smuggled after the image data.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from core.services.errors import Invalid
+
+FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is a decompression bomb
+
+
+def max_bytes() -> int:
+    """The largest upload accepted, from settings (IMAGE_MAX_BYTES)."""
+    return int(settings.IMAGE_MAX_BYTES)
+
+
+def image_checked(upload: IO[bytes] | Any, field: str) -> ContentFile[bytes]:
+    """A clean copy of `upload` if it is an image within the limits, else `Invalid`."""
+    data = _read(upload, field)
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format or ""
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            if kind not in FORMATS:
+                raise Invalid(_refusal(field), field=field)
+            if image.width * image.height > MAX_PIXELS:
+                raise Invalid(f"{field}: the picture has too many pixels.", field=field)
+            return ContentFile(_rewrite(image, kind), name=f"{uuid.uuid4().hex}.{FORMATS[kind]}")
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as error:
+        raise Invalid(_refusal(field), field=field) from error
+
+
+def _read(upload: IO[bytes] | Any, field: str) -> bytes:
+    limit = max_bytes()
+    data: bytes = upload.read(limit + 1)
+    if len(data) > limit:
+        megabytes = limit / 1_000_000
+        raise Invalid(f"{field}: an image may be at most {megabytes:g} MB.", field=field)
+    if not data:
+        raise Invalid(f"{field}: the file is empty.", field=field)
+    return data
+
+
+def _refusal(field: str) -> str:
+    return f"{field}: not a picture; send a JPEG, PNG, WebP or GIF image."
+
+
+def _rewrite(image: Image.Image, kind: str) -> bytes:
+    """The picture re-encoded upright with no metadata."""
+    out = io.BytesIO()
+    if kind == "GIF":
+        image.save(out, format="GIF", save_all=getattr(image, "is_animated", False))
+        return out.getvalue()
+    upright = ImageOps.exif_transpose(image)
+    if kind == "JPEG" and upright.mode not in {"RGB", "L"}:
+        upright = upright.convert("RGB")
+    upright.save(out, format=kind, **({"quality": 90} if kind in {"JPEG", "WEBP"} else {}))
+    return out.getvalue()

@@ -1,0 +1,54 @@
+"""What every mutation shares: ids in, a service call, typed errors out.
+
+A mutation resolver decodes its global ids, hands plain values to one
+service in `core.services`, and returns the payload; a `ServiceError`
+becomes the payload's `errors` and the database is as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import strawberry
+from strawberry.relay import from_base64
+
+from core.models import User
+from core.services.errors import Invalid, ServiceError
+from schema.context import Info, viewer
+from schema.errors import NOT_AUTHENTICATED, ErrorCode, UserError
+
+T = TypeVar("T")
+
+
+def user_error(error: ServiceError) -> UserError:
+    """The GraphQL shape of a service's refusal."""
+    return UserError(code=ErrorCode(error.code), message=error.message, field=error.field)
+
+
+def perform(info: Info, call: Callable[[User], T]) -> tuple[T | None, list[UserError]]:
+    """`call(actor)` for a signed-in actor: its result, or the errors and no result."""
+    actor = viewer(info)
+    if not isinstance(actor, User) or not actor.is_active:
+        return None, [NOT_AUTHENTICATED]
+    try:
+        return call(actor), []
+    except ServiceError as error:
+        return None, [user_error(error)]
+
+
+def pk(gid: strawberry.ID, type_name: str, field: str) -> int:
+    """The primary key inside a global id of `type_name`, or `Invalid` naming `field`."""
+    try:
+        found_type, raw = from_base64(gid)
+        number = int(raw)
+    except (ValueError, TypeError) as error:
+        raise Invalid(f"{field} is not an id.", field=field) from error
+    if found_type != type_name:
+        raise Invalid(f"{field} must be the id of a {type_name}, not a {found_type}.", field=field)
+    return number
+
+
+def pks(gids: Sequence[strawberry.ID], type_name: str, field: str) -> list[int]:
+    """`pk` for each of `gids`."""
+    return [pk(gid, type_name, field) for gid in gids]

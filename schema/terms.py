@@ -1,0 +1,55 @@
+"""Nothing works until the terms of use are accepted.
+
+A signed-in user who has not accepted the current terms (`TERMS_VERSION`)
+may read `me` (to learn so), accept them, and sign out; any other operation
+is answered with one error of code TERMS_NOT_ACCEPTED and runs no resolver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import ExecutionResult, FieldNode, GraphQLError
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+
+from core.selectors.accounts import terms_pending
+
+OPEN_FIELDS = frozenset({"me", "termsAccept", "login", "logout", "apiVersion", "__typename"})
+
+
+class TermsGate(SchemaExtension):
+    """Refuse operations of a user who owes the terms of use."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if not _only_open_fields(context) and _pending(context.context):
+            context.result = ExecutionResult(data=None, errors=[GraphQLError(
+                "Accept the terms of use first (mutation termsAccept).",
+                extensions={"code": "TERMS_NOT_ACCEPTED"},
+            )])  # fmt: skip
+        yield
+
+
+def _only_open_fields(context: ExecutionContext) -> bool:
+    document = context.graphql_document
+    operation = None if document is None else get_operation_ast(document, context.operation_name)
+    if operation is None:
+        return True  # nothing will run; graphql-core reports the problem
+    return all(
+        isinstance(node, FieldNode) and node.name.value in OPEN_FIELDS
+        for node in operation.selection_set.selections
+    )
+
+
+def _pending(context: Any) -> bool:
+    """Whether the request's or socket's user owes the terms.
+
+    The HTTP view loads the user before executing, and a socket's scope
+    holds a loaded one, so this reads a row already in memory.
+    """
+    request = None if context is None else context["request"]
+    user = getattr(request, "user", None) or getattr(request, "scope", {}).get("user")
+    return user is not None and terms_pending(user)
