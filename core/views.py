@@ -56,6 +56,7 @@ def blog_image(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_GET
+@terms_accepted
 def account_photo(request: HttpRequest) -> FileResponse:
     """The signed-in user's own profile photo."""
     found = AccountSettings.objects.filter(user_id=request.user.pk or 0).first()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import ExecutionResult, FieldNode, GraphQLError
+from graphql import ExecutionResult, FieldNode, GraphQLError, SelectionNode
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
@@ -18,6 +18,8 @@ from strawberry.types import ExecutionContext
 from core.selectors.accounts import terms_pending
 
 OPEN_FIELDS = frozenset({"me", "termsAccept", "login", "logout", "apiVersion", "__typename"})
+# What of `me` stays open: who one is and one's settings, not children, groups or schools.
+OPEN_ME_FIELDS = frozenset({"username", "displayName", "roles", "settings", "__typename"})
 
 
 class TermsGate(SchemaExtension):
@@ -38,9 +40,18 @@ def _only_open_fields(context: ExecutionContext) -> bool:
     operation = None if document is None else get_operation_ast(document, context.operation_name)
     if operation is None:
         return True  # nothing will run; graphql-core reports the problem
+    return all(_open(node) for node in operation.selection_set.selections)
+
+
+def _open(node: SelectionNode) -> bool:
+    """Whether a root field is open; under `me`, only the fields in OPEN_ME_FIELDS."""
+    if not isinstance(node, FieldNode) or node.name.value not in OPEN_FIELDS:
+        return False
+    if node.name.value != "me" or node.selection_set is None:
+        return True
     return all(
-        isinstance(node, FieldNode) and node.name.value in OPEN_FIELDS
-        for node in operation.selection_set.selections
+        isinstance(inner, FieldNode) and inner.name.value in OPEN_ME_FIELDS
+        for inner in node.selection_set.selections
     )
 
 

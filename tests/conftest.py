@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 
 from tests.cast import Cast, build_cast
+from tests.workflows import Work, build_work
 
 
 def pytest_report_header() -> list[str]:
@@ -17,3 +18,9 @@ def pytest_report_header() -> list[str]:
 def cast(db: None) -> Cast:
     """Alva's school and everyone around her (see tests/cast.py)."""
     return build_cast()
+
+
+@pytest.fixture
+def work(cast: Cast) -> Work:
+    """Alva's page in the middle of a term (see tests/workflows.py)."""
+    return build_work(cast)

@@ -47,8 +47,8 @@ class AccountSettings(models.Model):
         upload_to="photos/%Y/%m/", blank=True, width_field="photo_width",
         height_field="photo_height",
     )  # fmt: skip
-    photo_width = models.PositiveIntegerField(default=0)
-    photo_height = models.PositiveIntegerField(default=0)
+    photo_width = models.PositiveIntegerField(null=True, blank=True)
+    photo_height = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

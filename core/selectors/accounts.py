@@ -10,8 +10,8 @@ from permissions.relations import Viewer
 
 def account_settings(user: Viewer) -> AccountSettings:
     """The user's settings; an unsaved row of defaults when none was stored yet."""
-    found = AccountSettings.objects.filter(user_id=user.pk).first()
-    return found or AccountSettings(user_id=user.pk)
+    found = AccountSettings.objects.filter(user_id=user.pk or 0).first()
+    return found or AccountSettings(user_id=user.pk or 0)
 
 
 def terms_pending(user: Viewer) -> bool:

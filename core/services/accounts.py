@@ -52,7 +52,9 @@ def settings_update(
     own = _preference_fields(preferences)
     with transaction.atomic():
         if person_fields:
-            Person.objects.filter(pk=actor.person_id).update(**person_fields, contact_edited=True)
+            Person.objects.filter(pk=actor.person_id or 0).update(
+                **person_fields, contact_edited=True
+            )
         row, _ = AccountSettings.objects.select_for_update().get_or_create(user=actor)
         for name, value in own.items():
             setattr(row, name, value)
@@ -86,7 +88,7 @@ def _contact_fields(actor: User, contact: ContactChanges) -> dict[str, Any]:
     changes = {k: v for k, v in vars(contact).items() if v is not None}
     if not changes:
         return {}
-    person = Person.objects.filter(pk=actor.person_id).first()
+    person = Person.objects.filter(pk=actor.person_id or 0).first()
     if person is None:
         raise Invalid("This account has no contact details to edit.")
     fields: dict[str, Any] = {}

@@ -12,13 +12,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from core.models import GroupMembership, Prognosis, Subject, User, WrittenAssessment, active_on
 from core.selectors import pages
-from core.services.common import check_term, fetch, readable_pupil, require, save_versioned, text
+from core.services.common import (
+    check_term,
+    create_first,
+    fetch,
+    readable_pupil,
+    require,
+    save_versioned,
+    text,
+)
 from core.services.errors import Conflict, Invalid, NotFound, ServiceError
 from permissions import rules
 from permissions.relations import today, visible_groups
@@ -66,29 +74,17 @@ def written_assessment_save(
     with transaction.atomic():
         found = WrittenAssessment.objects.filter(pupil=pupil, subject=subject, term=term).first()
         if found is None:
-            return _create(actor, pupil_id, subject, term, body, prognosis, version, publish)
+            return create_first(
+                WrittenAssessment, version, pupil_id=pupil_id, subject=subject, term=term,
+                text=body, prognosis=prognosis, author=actor,
+                published_at=timezone.now() if publish else None,
+            )  # fmt: skip
         if version is None:
             raise Conflict
         published_at = found.published_at or (timezone.now() if publish else None)
         save_versioned(found, version, text=body, prognosis=prognosis, author=actor,
                        published_at=published_at)  # fmt: skip
         return found
-
-
-def _create(
-    actor: User, pupil_id: int, subject: Subject, term: str, body: str, prognosis: Prognosis,
-    version: int | None, publish: bool,
-) -> WrittenAssessment:  # fmt: skip
-    if version is not None:
-        raise Conflict
-    try:
-        with transaction.atomic():
-            return WrittenAssessment.objects.create(
-                pupil_id=pupil_id, subject=subject, term=term, text=body, prognosis=prognosis,
-                author=actor, published_at=timezone.now() if publish else None,
-            )  # fmt: skip
-    except IntegrityError as error:  # another first save won the race
-        raise Conflict from error
 
 
 def written_assessment_publish(
@@ -118,6 +114,8 @@ def written_assessments_save_for_group(
     """
     group = fetch(visible_groups(actor), Q(), group_id)
     check_term(term)
+    if not Subject.objects.filter(pk=subject_id).exists():
+        raise Invalid("Unknown subject.", field="subjectId")
     if not rows or len(rows) > MAX_ROWS:
         raise Invalid(f"Send between 1 and {MAX_ROWS} rows.", field="rows")
     if len({row.pupil_id for row in rows}) != len(rows):
@@ -127,11 +125,15 @@ def written_assessments_save_for_group(
             "pupil_id", flat=True
         )
     )
-    return [_save_row(actor, members, subject_id, term, row, publish) for row in rows]
+    return [
+        _save_row(actor=actor, members=members, subject_id=subject_id, term=term, row=row,
+                  publish=publish)
+        for row in rows
+    ]  # fmt: skip
 
 
 def _save_row(
-    actor: User, members: set[int], subject_id: int, term: str, row: AssessmentRow,
+    *, actor: User, members: set[int], subject_id: int, term: str, row: AssessmentRow,
     publish: bool,
 ) -> RowResult:  # fmt: skip
     try:

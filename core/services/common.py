@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -75,3 +75,18 @@ def check_term(term: str) -> None:
         term_validator(term)
     except Exception as error:
         raise Invalid("A term is HT or VT and a year, e.g. HT2026.", field="term") from error
+
+
+def create_first(model: type[M], version: int | None, **fields: Any) -> M:
+    """The first row of its kind, saved by someone who saw none (`version` None).
+
+    A row seen (`version` given) or a concurrent first save that won the
+    unique constraint is a `Conflict`, never a second row or an overwrite.
+    """
+    if version is not None:
+        raise Conflict
+    try:
+        with transaction.atomic():
+            return model._default_manager.create(**fields)
+    except IntegrityError as error:
+        raise Conflict from error

@@ -80,10 +80,8 @@ def goal_status_change(*, actor: User, goal_id: int, version: int, status: GoalS
     """Move a goal on the ladder, as the policy allows; the step is recorded."""
     with transaction.atomic():
         goal = goal_for(actor, goal_id)
-        require(
-            rules.can_move_goal(actor, goal, status),
-            f"You may not move this goal from {GoalStatus(goal.status).label} to {status.label}.",
-        )
+        step = f"{GoalStatus(goal.status).label} to {GoalStatus(status).label}"
+        require(rules.can_move_goal(actor, goal, status), f"You may not move the goal {step}.")
         from_status = goal.status
         save_versioned(goal, version, status=status)
         GoalStatusChange.objects.create(

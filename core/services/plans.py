@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,7 +29,15 @@ from core.models import (
     User,
 )
 from core.selectors.pages import pupil_page
-from core.services.common import check_term, fetch, readable_pupil, require, save_versioned, text
+from core.services.common import (
+    check_term,
+    create_first,
+    fetch,
+    readable_pupil,
+    require,
+    save_versioned,
+    text,
+)
 from core.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from permissions import rules
 from permissions.relations import Role
@@ -104,7 +112,7 @@ def answer_save(
     with transaction.atomic():
         plan = plan_for(actor, plan_id)
         require(rules.can_answer_question(actor, plan.pupil, Role(role.value)),
-                f"You do not answer questions for the {role.label.lower()} role.")  # fmt: skip
+                f"You do not answer questions put to the {role.value}.")  # fmt: skip
         require_state(plan, PlanState.DRAFT)
         question = PreparationQuestion.objects.filter(
             pk=question_id, section__template_id=plan.template_id
@@ -115,29 +123,14 @@ def answer_save(
             raise Invalid("The question is not put to that role.", field="role")
         answer = Answer.objects.filter(plan=plan, question=question, role=role).first()
         if answer is None:
-            return _first_answer(plan, question, role, body, actor, version)
-        if version is None:
+            answer = create_first(Answer, version, plan=plan, question=question, role=role,
+                                  text=body, author=actor)  # fmt: skip
+        elif version is None:
             raise Conflict
-        save_versioned(answer, version, text=body, author=actor)
+        else:
+            save_versioned(answer, version, text=body, author=actor)
         _touch(plan, actor)
         return answer
-
-
-def _first_answer(
-    plan: DevelopmentPlan, question: PreparationQuestion, role: QuestionRole, body: str,
-    actor: User, version: int | None,
-) -> Answer:  # fmt: skip
-    if version is not None:
-        raise Conflict
-    try:
-        with transaction.atomic():
-            answer = Answer.objects.create(
-                plan=plan, question=question, role=role, text=body, author=actor
-            )
-    except IntegrityError as error:  # another first answer won the race
-        raise Conflict from error
-    _touch(plan, actor)
-    return answer
 
 
 def _touch(plan: DevelopmentPlan, actor: User) -> None:

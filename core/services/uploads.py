@@ -68,11 +68,15 @@ def _refusal(field: str) -> str:
 def _rewrite(image: Image.Image, kind: str) -> bytes:
     """The picture re-encoded upright with no metadata."""
     out = io.BytesIO()
+    # Pillow copies a JPEG's or GIF's comment from the source unless told not to.
     if kind == "GIF":
-        image.save(out, format="GIF", save_all=getattr(image, "is_animated", False))
+        image.save(out, format="GIF", save_all=getattr(image, "is_animated", False), comment=b"")
         return out.getvalue()
     upright = ImageOps.exif_transpose(image)
     if kind == "JPEG" and upright.mode not in {"RGB", "L"}:
         upright = upright.convert("RGB")
-    upright.save(out, format=kind, **({"quality": 90} if kind in {"JPEG", "WEBP"} else {}))
+    options: dict[str, Any] = {"quality": 90} if kind in {"JPEG", "WEBP"} else {}
+    if kind == "JPEG":
+        options["comment"] = b""
+    upright.save(out, format=kind, **options)
     return out.getvalue()

@@ -10,6 +10,7 @@ import strawberry_django
 from strawberry_django.relay import DjangoListConnection
 
 from core.models import ApiToken, Group, Pupil, School, User
+from core.selectors.accounts import terms_pending
 from permissions.relations import Role, guardian_pupil_ids, visible_groups, visible_schools
 from permissions.roles import viewer_roles
 from schema.accounts.settings import SettingsType
@@ -59,6 +60,8 @@ class ViewerType:
         DjangoListConnection[PupilType], description="The pupils the viewer is a guardian of."
     )
     def children(self) -> Iterable[Pupil]:
+        if terms_pending(self.user):  # e.g. `login { viewer { children } }`
+            return Pupil.objects.none()
         return Pupil.objects.filter(pk__in=guardian_pupil_ids(self.user))
 
     @strawberry_django.connection(
@@ -66,13 +69,13 @@ class ViewerType:
         description="Groups the viewer belongs to, teaches or leads.",
     )
     def groups(self) -> Iterable[Group]:
-        return visible_groups(self.user)
+        return Group.objects.none() if terms_pending(self.user) else visible_groups(self.user)
 
     @strawberry_django.connection(
         DjangoListConnection[SchoolType], description="Schools the viewer belongs to in any role."
     )
     def schools(self) -> Iterable[School]:
-        return visible_schools(self.user)
+        return School.objects.none() if terms_pending(self.user) else visible_schools(self.user)
 
 
 @strawberry.type(name="ApiToken", description="A bearer token; its secret is never shown again.")

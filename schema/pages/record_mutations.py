@@ -157,8 +157,8 @@ def _row(gid: strawberry.ID, result: RowResult) -> WrittenAssessmentRowResult:
     errors = [] if result.error is None else [user_error(result.error)]
     return WrittenAssessmentRowResult(
         pupil_id=gid,
-        assessment=result.assessment,
-        errors=errors,  # type: ignore[arg-type]
+        assessment=result.assessment,  # type: ignore[arg-type]
+        errors=errors,
     )
 
 
@@ -172,8 +172,10 @@ def _rows(rows: list[WrittenAssessmentRowInput]) -> list[AssessmentRow]:
 
 @strawberry.type
 class RecordMutation:
-    @strawberry_django.mutation(description="Create or edit a written assessment (teachers of "
-                                "the subject); publishing shows it to pupil and guardians.")  # fmt: skip
+    @strawberry_django.mutation(
+        description="Create or edit a written assessment (teachers of the subject); "
+        "publishing shows it to pupil and guardians."
+    )
     def written_assessment_save(
         self,
         info: Info,
@@ -199,14 +201,16 @@ class RecordMutation:
         ))  # fmt: skip
         return WrittenAssessmentPayload(assessment=found, errors=errors)  # type: ignore[arg-type]
 
-    @strawberry_django.mutation(description="Save a whole class's assessments in a subject, "
-                                "each row on its own.")  # fmt: skip
+    @strawberry_django.mutation(
+        description="Save a whole class's assessments in a subject, each row on its own."
+    )
     def written_assessments_save_for_group(
         self,
         info: Info,
         input: WrittenAssessmentsSaveForGroupInput,  # noqa: A002
     ) -> WrittenAssessmentsPayload:
-        results, errors = perform(info, lambda actor: assessments.written_assessments_save_for_group(
+        save = assessments.written_assessments_save_for_group
+        results, errors = perform(info, lambda actor: save(
             actor=actor, group_id=pk(input.group_id, "Group", "groupId"),
             subject_id=pk(input.subject_id, "Subject", "subjectId"), term=input.term,
             rows=_rows(input.rows), publish=input.publish,

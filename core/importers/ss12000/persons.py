@@ -24,7 +24,8 @@ from core.models import (
 
 # The school form a pupil is counted under when enrolled in several.
 # What a person may edit in their settings, which an import then leaves be.
-CONTACT_FIELDS = ("email", "phone", "street_address", "postal_code", "locality")
+ADDRESS_FIELDS = ("street_address", "postal_code", "locality")
+CONTACT_FIELDS = ("email", "phone", *ADDRESS_FIELDS)
 FORM_PRIORITY = (SchoolForm.COMPULSORY, SchoolForm.PRESCHOOL_CLASS, SchoolForm.UPPER_SECONDARY,
                  SchoolForm.PRESCHOOL, SchoolForm.LEISURE_CENTRE)  # fmt: skip
 
@@ -68,8 +69,12 @@ class PersonSteps(ImportRun):
                 self.report.reject("persons", ext, str(error))
                 continue
             if ext in edited:
-                # The person keeps what they typed in their settings.
-                row |= edited[ext]
+                # The person keeps what they typed in their settings, except
+                # an address once the register marks them protected.
+                kept = edited[ext]
+                if row["security_marking"] != SecurityMarking.NONE:
+                    kept = {k: v for k, v in kept.items() if k not in ADDRESS_FIELDS}
+                row |= kept
             rows[ext], accepted[ext] = row, record
         self.sync_entity("persons", Person, rows)
         return accepted
