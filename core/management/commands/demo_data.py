@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -108,6 +109,11 @@ class Command(BaseCommand):
             f"  {'analytics':19} {ANALYTICS_USERNAME:46} summaries of the whole municipality"
         )
         self.stdout.write(f"  {'django admin':19} {ADMIN_USERNAME:46} the service's operator")
+        self.stdout.write(
+            "On first sign-in, accept the terms of use: "
+            f'mutation {{ termsAccept(input: {{version: "{settings.TERMS_VERSION}"}}) '
+            "{ errors { message } } }"
+        )
 
 
 def set_demo_passwords(dataset: DemoDataset, password: str) -> None:
