@@ -325,6 +325,15 @@ def subjects_taught(viewer: Viewer, pupil: Pupil, day: dt.date | None = None) ->
     return set(rows.values_list("subject_id", flat=True))
 
 
+def teaches_subject_in_group(viewer: Viewer, group: Group, subject_id: int,
+                             day: dt.date | None = None) -> bool:  # fmt: skip
+    """Whether the viewer teaches the group the subject (an SS 12000 activity)."""
+    return StaffAssignment.objects.filter(
+        active_on(day or today()), staff_id=person_of(viewer) or 0, group_id=group.pk,
+        subject_id=subject_id,
+    ).exists()  # fmt: skip
+
+
 def can_write_school_blog(viewer: Viewer, school: School, day: dt.date | None = None) -> bool:
     """Post to the school's blog: its leaders and anyone teaching a group there.
 

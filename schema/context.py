@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from strawberry.types import Info as _Info
 from strawberry_django.auth.utils import get_current_user
 
+from core.selectors.accounts import terms_pending
 from permissions.relations import Viewer
 
 Info: TypeAlias = _Info[Any, None]
@@ -32,6 +33,9 @@ def scoped(scope: Callable[[Viewer], Q]) -> Any:
 
     def get_queryset(cls: type, /, queryset: QuerySet[Any], info: Info, **_: Any) -> QuerySet[Any]:
         del cls
-        return queryset.filter(scope(viewer(info)))
+        user = viewer(info)
+        if terms_pending(user):  # e.g. signed in by `login` earlier in the request
+            return queryset.none()
+        return queryset.filter(scope(user))
 
     return classmethod(get_queryset)

@@ -47,3 +47,6 @@ class UserError:
 
 NOT_AUTHENTICATED = UserError(code=ErrorCode.NOT_AUTHENTICATED, message="Sign in first.")
 NOT_FOUND = UserError(code=ErrorCode.NOT_FOUND, message="Not found.")
+TERMS_NOT_ACCEPTED = UserError(
+    code=ErrorCode.TERMS_NOT_ACCEPTED, message="Accept the terms of use first (termsAccept)."
+)

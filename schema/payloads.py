@@ -14,11 +14,13 @@ import strawberry
 from strawberry.relay import from_base64
 
 from core.models import User
+from core.selectors.accounts import terms_pending
 from core.services.errors import Invalid, ServiceError
 from schema.context import Info, viewer
-from schema.errors import NOT_AUTHENTICATED, ErrorCode, UserError
+from schema.errors import NOT_AUTHENTICATED, TERMS_NOT_ACCEPTED, ErrorCode, UserError
 
 T = TypeVar("T")
+MAX_PK = 2**63  # the largest key a bigint column holds, plus one
 
 
 def user_error(error: ServiceError) -> UserError:
@@ -26,11 +28,19 @@ def user_error(error: ServiceError) -> UserError:
     return UserError(code=ErrorCode(error.code), message=error.message, field=error.field)
 
 
-def perform(info: Info, call: Callable[[User], T]) -> tuple[T | None, list[UserError]]:
-    """`call(actor)` for a signed-in actor: its result, or the errors and no result."""
+def perform(
+    info: Info, call: Callable[[User], T], *, before_terms: bool = False
+) -> tuple[T | None, list[UserError]]:
+    """`call(actor)` for a signed-in actor: its result, or the errors and no result.
+
+    Only a call made `before_terms` (accepting them) runs for a user who has
+    not accepted the terms of use.
+    """
     actor = viewer(info)
     if not isinstance(actor, User) or not actor.is_active:
         return None, [NOT_AUTHENTICATED]
+    if not before_terms and terms_pending(actor):  # signed in earlier in this request
+        return None, [TERMS_NOT_ACCEPTED]
     try:
         return call(actor), []
     except ServiceError as error:
@@ -44,6 +54,8 @@ def pk(gid: strawberry.ID, type_name: str, field: str) -> int:
         number = int(raw)
     except (ValueError, TypeError) as error:
         raise Invalid(f"{field} is not an id.", field=field) from error
+    if not 0 < number < MAX_PK:
+        raise Invalid(f"{field} is not an id.", field=field)
     if found_type != type_name:
         raise Invalid(f"{field} must be the id of a {type_name}, not a {found_type}.", field=field)
     return number

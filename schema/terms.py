@@ -40,6 +40,8 @@ def _only_open_fields(context: ExecutionContext) -> bool:
     operation = None if document is None else get_operation_ast(document, context.operation_name)
     if operation is None:
         return True  # nothing will run; graphql-core reports the problem
+    # The gate sees the user before a `login` in the same request runs;
+    # `perform` and `scoped` check again, so signing in opens nothing else.
     return all(_open(node) for node in operation.selection_set.selections)
 
 

@@ -13,6 +13,8 @@ from graphql import GraphQLError, OperationType, parse
 from graphql.utilities import get_operation_ast
 from strawberry.django.views import AsyncGraphQLView
 
+from core.services.learning import MAX_IMAGES
+
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -54,6 +56,8 @@ class GraphQLView(AsyncGraphQLView):  # type: ignore[type-arg]
                 return JsonResponse(
                     {"errors": [{"message": f"CSRF check failed: {reason}"}]}, status=403
                 )
+        if _too_large(request):
+            return JsonResponse({"errors": [{"message": "The request is too large."}]}, status=413)
         if request.method == "GET" and _is_mutation(request):
             response = JsonResponse(
                 {"errors": [{"message": "Mutations must be sent with POST."}]}, status=405
@@ -61,6 +65,19 @@ class GraphQLView(AsyncGraphQLView):  # type: ignore[type-arg]
             response["Allow"] = "POST"
             return response
         return await super().dispatch(request, *args, **kwargs)
+
+
+def _too_large(request: HttpRequest) -> bool:
+    """Whether the body exceeds what ten pictures and a query can need.
+
+    Refused from the header before Django reads a byte of it; each picture
+    is then checked against IMAGE_MAX_BYTES on its own.
+    """
+    limit = MAX_IMAGES * settings.IMAGE_MAX_BYTES + 1_000_000
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > limit
+    except ValueError:
+        return True
 
 
 def _is_mutation(request: HttpRequest) -> bool:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.models import AccountSettings, Person, User
 from core.services.common import text
 from core.services.errors import Invalid
-from core.services.uploads import image_checked
+from core.services.uploads import image_checked, removed_on_failure
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{5,20}$")
 _POSTAL_CODE = re.compile(r"^\d{3} ?\d{2}$")
@@ -52,10 +52,11 @@ def settings_update(
     own = _preference_fields(preferences)
     with transaction.atomic():
         if person_fields:
-            Person.objects.filter(pk=actor.person_id or 0).update(
-                **person_fields, contact_edited=True
-            )
-        row, _ = AccountSettings.objects.select_for_update().get_or_create(user=actor)
+            # Only an edit of the details themselves keeps the register's off them.
+            edited = set(person_fields) - {"contact_visible_to_families"}
+            extra = {"contact_edited": True} if edited else {}
+            Person.objects.filter(pk=actor.person_id or 0).update(**person_fields, **extra)
+        row = _own_row(actor)
         for name, value in own.items():
             setattr(row, name, value)
         row.save()
@@ -65,11 +66,13 @@ def settings_update(
 def settings_photo_set(*, actor: User, photo: IO[bytes] | Any | None) -> AccountSettings:
     """Set the profile photo, or remove it with None."""
     picture = None if photo is None else image_checked(photo, "photo")
-    with transaction.atomic():
-        row, _ = AccountSettings.objects.select_for_update().get_or_create(user=actor)
+    with removed_on_failure() as stored, transaction.atomic():
+        row = _own_row(actor)
         old = row.photo.name if row.photo else None
         row.photo = picture  # type: ignore[assignment]
         row.save()
+        if row.photo:
+            stored.append(row.photo.name)
     if old:
         row.photo.storage.delete(old)
     return row
@@ -82,6 +85,15 @@ def terms_accept(*, actor: User, version: str) -> User:
     actor.terms_version, actor.terms_accepted_at = version, timezone.now()
     actor.save(update_fields=["terms_version", "terms_accepted_at"])
     return actor
+
+
+def _own_row(actor: User) -> AccountSettings:
+    """The actor's settings row, locked; created if missing.
+
+    Two tabs creating it at once are fine: `get_or_create` reads the row the
+    other one made when its insert hits the unique key.
+    """
+    return AccountSettings.objects.select_for_update().get_or_create(user=actor)[0]
 
 
 def _contact_fields(actor: User, contact: ContactChanges) -> dict[str, Any]:
@@ -114,7 +126,8 @@ def _contact_value(person: Person, name: str, value: str) -> str:
         raise Invalid("A phone number has 5 to 20 digits, e.g. 070-123 45 67.", field=field)
     if name == "postal_code" and not _POSTAL_CODE.match(value):
         raise Invalid("A postal code has five digits, e.g. 123 45.", field=field)
-    return text(value, field, limit=200)
+    limit = getattr(Person._meta.get_field(name), "max_length", None) or 200
+    return text(value, field, limit=limit)
 
 
 def _preference_fields(preferences: PreferenceChanges) -> dict[str, Any]:

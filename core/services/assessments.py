@@ -108,14 +108,17 @@ def written_assessments_save_for_group(
 ) -> list[RowResult]:  # fmt: skip
     """Save (and maybe publish) a class's assessments in a subject, row by row.
 
-    Each row is its own savepoint: a refused row (a conflict, a pupil not in
-    the class, empty text) is reported with its pupil and changes nothing,
-    while every other row is saved.
+    Only a teacher of the subject in the group gets this far; anyone else
+    learns nothing of who is in it. Each row is its own savepoint: a refused
+    row (a conflict, a pupil not in the group, empty text) is reported with
+    its pupil and changes nothing, while every other row is saved. An
+    unexpected failure rolls back every row, so the caller never has to
+    guess which were kept.
     """
     group = fetch(visible_groups(actor), Q(), group_id)
+    if not rules.teaches_subject_in_group(actor, group, subject_id):
+        raise NotFound
     check_term(term)
-    if not Subject.objects.filter(pk=subject_id).exists():
-        raise Invalid("Unknown subject.", field="subjectId")
     if not rows or len(rows) > MAX_ROWS:
         raise Invalid(f"Send between 1 and {MAX_ROWS} rows.", field="rows")
     if len({row.pupil_id for row in rows}) != len(rows):
@@ -125,25 +128,28 @@ def written_assessments_save_for_group(
             "pupil_id", flat=True
         )
     )
-    return [
-        _save_row(actor=actor, members=members, subject_id=subject_id, term=term, row=row,
-                  publish=publish)
-        for row in rows
-    ]  # fmt: skip
+    with transaction.atomic():
+        return [
+            _save_row(actor=actor, members=members, subject_id=subject_id, term=term, row=row,
+                      publish=publish)
+            for row in rows
+        ]  # fmt: skip
 
 
 def _save_row(
     *, actor: User, members: set[int], subject_id: int, term: str, row: AssessmentRow,
     publish: bool,
 ) -> RowResult:  # fmt: skip
+    if row.pupil_id not in members:
+        return RowResult(pupil_id=row.pupil_id, error=NotFound(field="pupilId"))
     try:
-        if row.pupil_id not in members:
-            raise NotFound("The pupil is not in the class.", field="pupilId")
         with transaction.atomic():
             saved = written_assessment_save(
                 actor=actor, pupil_id=row.pupil_id, subject_id=subject_id, term=term,
                 text_=row.text, prognosis=row.prognosis, version=row.version, publish=publish,
             )  # fmt: skip
+    except NotFound:  # hidden answers as not in the group does
+        return RowResult(pupil_id=row.pupil_id, error=NotFound(field="pupilId"))
     except ServiceError as error:
         return RowResult(pupil_id=row.pupil_id, error=error)
     return RowResult(pupil_id=row.pupil_id, assessment=saved)

@@ -11,6 +11,7 @@ from django.db.models import Q
 from core.models import BlogImage, BlogKind, BlogPost, User
 from core.services.common import fetch, readable_pupil, require, text
 from core.services.learning import checked_images
+from core.services.uploads import removed_on_failure
 from permissions import rules
 from permissions.relations import blog_groups, blog_schools
 
@@ -23,10 +24,10 @@ def blog_post_create(
     fields = {"title": text(title, "title", limit=200), "body": text(body, "body")}
     pictures = checked_images(images)
     owner = _owner(actor, kind, owner_id)
-    with transaction.atomic():
+    with removed_on_failure() as stored, transaction.atomic():
         post = BlogPost.objects.create(kind=kind, author=actor, **owner, **fields)
         for picture in pictures:
-            BlogImage.objects.create(post=post, image=picture)
+            stored.append(BlogImage.objects.create(post=post, image=picture).image.name)
         return post
 
 

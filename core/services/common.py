@@ -11,10 +11,11 @@ from django.utils import timezone
 from core.models import Pupil
 from core.models.plans import term_validator
 from core.services.errors import Conflict, Invalid, NotAllowed, NotFound
-from permissions.relations import Viewer, visible_pupils
+from permissions.relations import Viewer, today, visible_pupils
 
 M = TypeVar("M", bound=models.Model)
 MAX_TEXT = 20_000
+TERM_YEARS = 1  # how far from this year a term may be written
 
 
 def fetch(queryset: models.QuerySet[M], scope: Q, pk: int, *, lock: bool = False) -> M:
@@ -43,6 +44,8 @@ def require(allowed: bool, message: str | None = None) -> None:
 def text(value: str, field: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
     """`value` stripped; refused when empty (if required) or longer than `limit`."""
     cleaned = value.strip()
+    if "\x00" in cleaned:
+        raise Invalid(f"{field} holds a NUL character.", field=field)
     if required and not cleaned:
         raise Invalid(f"{field} must not be empty.", field=field)
     if len(cleaned) > limit:
@@ -70,11 +73,16 @@ def save_versioned(obj: Any, expected: int, **changes: Any) -> None:
 
 
 def check_term(term: str) -> None:
-    """Refuse a term that is not HT or VT and a year."""
+    """Refuse a term that is not HT or VT and a year within a year of today."""
     try:
         term_validator(term)
     except Exception as error:
         raise Invalid("A term is HT or VT and a year, e.g. HT2026.", field="term") from error
+    year = today().year
+    if not year - TERM_YEARS <= int(term[2:]) <= year + TERM_YEARS:
+        raise Invalid(
+            f"A term from {year - TERM_YEARS} to {year + TERM_YEARS}, please.", field="term"
+        )
 
 
 def create_first(model: type[M], version: int | None, **fields: Any) -> M:

@@ -22,7 +22,7 @@ from core.models import (
 from core.selectors.pages import pupil_page
 from core.services.common import fetch, require, save_versioned, text
 from core.services.errors import Invalid
-from core.services.plans import plan_for, require_state
+from core.services.plans import plan_for, require_state, touch
 from permissions import rules
 
 MAX_LINKS = 20
@@ -55,6 +55,7 @@ def goal_propose(
         goal = Goal.objects.create(plan=plan, proposed_by=actor, **fields)
         goal.subjects.set(subjects)
         goal.knowledge_requirements.set(requirements)
+        touch(plan, actor)
         return goal
 
 
@@ -73,6 +74,7 @@ def goal_update(
         save_versioned(goal, version, **fields)
         goal.subjects.set(subjects)
         goal.knowledge_requirements.set(requirements)
+        touch(goal.plan, actor)
         return goal
 
 

@@ -11,7 +11,7 @@ from core.models import Goal, LearningLogComment, LearningLogEntry, LearningLogI
 from core.selectors.pages import pupil_page
 from core.services.common import fetch, readable_pupil, require, save_versioned, text
 from core.services.errors import Invalid
-from core.services.uploads import image_checked
+from core.services.uploads import image_checked, removed_on_failure
 from permissions import rules
 
 MAX_IMAGES = 10
@@ -27,11 +27,11 @@ def learning_log_entry_create(
     pupil = readable_pupil(actor, pupil_id)
     require(rules.can_write_learning_log(actor, pupil))
     goals = _goals_of(pupil.pk, goal_ids)
-    with transaction.atomic():
+    with removed_on_failure() as stored, transaction.atomic():
         entry = LearningLogEntry.objects.create(pupil=pupil, author=actor, text=body)
         entry.goals.set(goals)
         for picture in pictures:
-            LearningLogImage.objects.create(entry=entry, image=picture)
+            stored.append(LearningLogImage.objects.create(entry=entry, image=picture).image.name)
         return entry
 
 

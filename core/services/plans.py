@@ -24,6 +24,7 @@ from core.models import (
     PlanState,
     PlanTemplate,
     PreparationQuestion,
+    Pupil,
     QuestionRole,
     ReadConfirmation,
     User,
@@ -41,6 +42,8 @@ from core.services.common import (
 from core.services.errors import Conflict, Invalid, NotAllowed, NotFound
 from permissions import rules
 from permissions.relations import Role
+
+TALK_DAYS_BACK = dt.timedelta(days=180)  # a plan agreed after the talk, not long after
 
 
 def term_key(term: str) -> tuple[int, int]:
@@ -70,7 +73,9 @@ def development_plan_start(
     check_term(term)
     template = _template(pupil.school_form, template_id)
     with transaction.atomic():
-        plans = DevelopmentPlan.objects.select_for_update().filter(pupil=pupil)
+        # Locking the pupil serialises two starts, even for a pupil with no plan yet.
+        Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
+        plans = DevelopmentPlan.objects.filter(pupil=pupil)
         terms = list(plans.values_list("term", flat=True))
         if term in terms:
             raise Conflict(f"{pupil} already has a plan for {term}.", field="term")
@@ -78,11 +83,11 @@ def development_plan_start(
             raise Invalid("A plan for a later term exists; plans are started in order.",
                           field="term")  # fmt: skip
         plans.exclude(state=PlanState.ARCHIVED).update(
-            state=PlanState.ARCHIVED, changed_by=actor, updated_at=timezone.now()
-        )
-        return DevelopmentPlan.objects.create(
-            pupil=pupil, term=term, template=template, started_by=actor, changed_by=actor
-        )
+            state=PlanState.ARCHIVED, changed_by=actor, updated_at=timezone.now(),
+            version=F("version") + 1,
+        )  # fmt: skip
+        return create_first(DevelopmentPlan, None, pupil=pupil, term=term, template=template,
+                            started_by=actor, changed_by=actor)  # fmt: skip
 
 
 def _template(school_form: str, template_id: int | None) -> PlanTemplate:
@@ -92,6 +97,8 @@ def _template(school_form: str, template_id: int | None) -> PlanTemplate:
         found = active.filter(pk=template_id).first()
         if found is None:
             raise NotFound("No such template.", field="templateId")
+        if school_form and found.school_form != school_form:
+            raise Invalid("The template is for another school form.", field="templateId")
         return found
     newest = active.filter(school_form=school_form).order_by("-version", "-pk").first()
     if newest is None:
@@ -129,13 +136,21 @@ def answer_save(
             raise Conflict
         else:
             save_versioned(answer, version, text=body, author=actor)
-        _touch(plan, actor)
+        touch(plan, actor)
         return answer
 
 
-def _touch(plan: DevelopmentPlan, actor: User) -> None:
-    """Record who changed the plan last (no version bump: answers carry their own)."""
-    DevelopmentPlan.objects.filter(pk=plan.pk).update(changed_by=actor, updated_at=timezone.now())
+def touch(plan: DevelopmentPlan, actor: User) -> None:
+    """Record that the plan changed, and who changed it.
+
+    Raising the plan's version too means the mentor cannot agree a plan
+    with an answer or a proposal they have not seen: the agreement names
+    the version it was shown.
+    """
+    DevelopmentPlan.objects.filter(pk=plan.pk).update(
+        changed_by=actor, updated_at=timezone.now(), version=F("version") + 1
+    )
+    plan.version += 1
 
 
 def development_plan_read_confirm(*, actor: User, plan_id: int, wishes: str) -> ReadConfirmation:
@@ -148,6 +163,7 @@ def development_plan_read_confirm(*, actor: User, plan_id: int, wishes: str) -> 
         confirmation, _ = ReadConfirmation.objects.update_or_create(
             plan=plan, guardian=actor, defaults={"wishes": body}
         )
+        touch(plan, actor)
         return confirmation
 
 
@@ -159,10 +175,14 @@ def development_plan_agree(
         plan = plan_for(actor, plan_id)
         require(rules.can_agree_plan(actor, plan.pupil))
         require_state(plan, PlanState.DRAFT)
+        talk_date = talk_date or timezone.localdate()
+        if not timezone.localdate() - TALK_DAYS_BACK <= talk_date <= timezone.localdate():
+            raise Invalid("The talk is today or held within the last 180 days.",
+                          field="talkDate")  # fmt: skip
         now = timezone.now()
         save_versioned(
             plan, version, state=PlanState.AGREED, agreed_at=now, changed_by=actor,
-            talk_date=talk_date or timezone.localdate(),
+            talk_date=talk_date,
         )  # fmt: skip
         _start_proposals(plan, actor)
         return plan

@@ -10,16 +10,23 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.services.errors import Invalid
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-MAX_PIXELS = 40_000_000  # a 40-megapixel photo; more is a decompression bomb
+# Phones store many photos as MPO (a JPEG with a second view); kept as JPEG.
+SAVED_AS = {"MPO": "JPEG"}
+# A 40-megapixel photo; more, over all frames of an animation, is a
+# decompression bomb that would hold a worker for minutes.
+MAX_PIXELS = 40_000_000
 
 
 def max_bytes() -> int:
@@ -32,12 +39,13 @@ def image_checked(upload: IO[bytes] | Any, field: str) -> ContentFile[bytes]:
     data = _read(upload, field)
     try:
         with Image.open(io.BytesIO(data)) as probe:
-            kind = probe.format or ""
+            kind = SAVED_AS.get(probe.format or "", probe.format or "")
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             if kind not in FORMATS:
                 raise Invalid(_refusal(field), field=field)
-            if image.width * image.height > MAX_PIXELS:
+            frames = getattr(image, "n_frames", 1)
+            if image.width * image.height * frames > MAX_PIXELS:
                 raise Invalid(f"{field}: the picture has too many pixels.", field=field)
             return ContentFile(_rewrite(image, kind), name=f"{uuid.uuid4().hex}.{FORMATS[kind]}")
     except (
@@ -51,6 +59,8 @@ def image_checked(upload: IO[bytes] | Any, field: str) -> ContentFile[bytes]:
 
 
 def _read(upload: IO[bytes] | Any, field: str) -> bytes:
+    if not callable(getattr(upload, "read", None)):
+        raise Invalid(f"{field}: send the file as a multipart upload.", field=field)
     limit = max_bytes()
     data: bytes = upload.read(limit + 1)
     if len(data) > limit:
@@ -80,3 +90,19 @@ def _rewrite(image: Image.Image, kind: str) -> bytes:
         options["comment"] = b""
     upright.save(out, format=kind, **options)
     return out.getvalue()
+
+
+@contextmanager
+def removed_on_failure() -> Iterator[list[str]]:
+    """Names of files stored inside the block, deleted again if the block fails.
+
+    Storage is not transactional: when the database rolls back a row, the
+    picture it pointed to must go too, or it lingers unowned and unserved.
+    """
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise

@@ -169,5 +169,5 @@ class SettingsMutation:
     @strawberry_django.mutation(description="Accept the terms of use (asked on first login).")
     def terms_accept(self, info: Info, input: TermsAcceptInput) -> SettingsPayload:  # noqa: A002
         user, errors = perform(info, lambda actor: accounts.terms_accept(
-            actor=actor, version=input.version))  # fmt: skip
+            actor=actor, version=input.version), before_terms=True)  # fmt: skip
         return _payload(None if user is None else (user, account_settings(user)), errors)

@@ -115,7 +115,7 @@ def test_a_class_save_saves_the_good_rows_and_reports_each_refused_one(work, ebb
     assert _outcomes(results) == [
         (cast.alva.pk, ("Räknar säkert", ON_TRACK, 2), None),
         (cast.elis.pk, ("Behöver stöd", AT_RISK, 1), None),
-        (cast.nora.pk, None, ("not_found", "The pupil is not in the class.", "pupilId")),
+        (cast.nora.pk, None, ("not_found", "Not found.", "pupilId")),
         (ebba.pk, None,
          ("conflict", "Someone else saved a newer version; reload and try again.", None)),
     ]  # fmt: skip
@@ -168,7 +168,7 @@ def test_a_row_with_empty_text_is_refused_on_its_own(work):
     ]
 
 
-def test_the_mentor_who_does_not_teach_maths_is_refused_every_maths_row(work):
+def test_the_mentor_who_does_not_teach_maths_learns_nothing_of_the_class(work):
     # given
     cast = work.cast
     rows = [
@@ -178,14 +178,26 @@ def test_the_mentor_who_does_not_teach_maths_is_refused_every_maths_row(work):
     before = _stored()
 
     # when
-    results = _save(cast, "mentor", rows, publish=True)
+    with pytest.raises(NotFound) as refused:
+        _save(cast, "mentor", rows, publish=True)
 
     # then
-    assert _outcomes(results) == [
-        (cast.alva.pk, None, ("not_allowed", "You do not teach Alva Elev Matematik.", None)),
-        (cast.elis.pk, None, ("not_allowed", "You do not teach Elis Elev Matematik.", None)),
-    ]
+    assert (refused.value.message, refused.value.field) == ("Not found.", None)
     assert before == _stored() == [("Alva", "MA", "Bra", ON_TRACK, 1, False)]
+
+
+@pytest.mark.parametrize("member", ["pupil", "guardian"])
+def test_a_family_of_the_class_learns_nothing_of_who_is_in_it(work, member):
+    # given
+    rows = [AssessmentRow(pupil_id=work.cast.elis.pk, text="", prognosis=ON_TRACK)]
+    before = _stored()
+
+    # when
+    with pytest.raises(NotFound) as refused:
+        _save(work.cast, member, rows)
+
+    # then
+    assert (refused.value.message, before == _stored()) == ("Not found.", True)
 
 
 @pytest.mark.parametrize("member", ["stranger", "other_teacher"])
@@ -231,10 +243,7 @@ def test_a_hundred_rows_are_taken_row_by_row(work):
     assert len(results) == 100
     assert _outcomes(results) == [
         (cast.elis.pk, ("Behöver stöd", AT_RISK, 1), None),
-        *(
-            (pk, None, ("not_found", "The pupil is not in the class.", "pupilId"))
-            for pk in strangers
-        ),
+        *((pk, None, ("not_found", "Not found.", "pupilId")) for pk in strangers),
     ]
 
 
@@ -336,7 +345,7 @@ def test_the_class_save_reports_each_refused_row_under_the_pupil_id_sent(work):
             {"pupilId": elis, "assessment": {"text": "Behöver stöd", "prognosis": "AT_RISK",
                                              "version": 1}, "errors": []},
             {"pupilId": nora, "assessment": None,
-             "errors": [{"code": "NOT_FOUND", "message": "The pupil is not in the class.",
+             "errors": [{"code": "NOT_FOUND", "message": "Not found.",
                          "field": "pupilId"}]},
         ],
         "errors": [],

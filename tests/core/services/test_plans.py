@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,7 +13,9 @@ from core.models import (
     GoalStatus,
     GoalStatusChange,
     PlanState,
+    PlanTemplate,
     QuestionRole,
+    SchoolForm,
     User,
 )
 from core.services import goals, plans
@@ -100,12 +103,12 @@ def test_agreeing_locks_the_plan_and_starts_every_proposal(work):
 
     # when
     plan = plans.development_plan_agree(actor=user(work, "mentor"), plan_id=work.plan.pk,
-                                        version=1)  # fmt: skip
+                                        version=2)  # fmt: skip
 
     # then
     plan.refresh_from_db()
     steps = GoalStatusChange.objects.filter(goal__plan=plan).order_by("goal_id")
-    assert (plan.state, plan.version, plan.agreed_at is not None) == (PlanState.AGREED, 2, True)
+    assert (plan.state, plan.version, plan.agreed_at is not None) == (PlanState.AGREED, 3, True)
     assert [(s.goal_id, s.from_status, s.to_status, s.changed_by_id) for s in steps] == [
         (work.goal.pk, "new", "in_progress", user(work, "mentor").pk),
         (pupil_goal.pk, "new", "in_progress", user(work, "mentor").pk),
@@ -175,4 +178,60 @@ def test_a_question_not_put_to_the_role_is_refused(work):
     assert (refused.value.field, refused.value.message) == (
         "role",
         "The question is not put to that role.",
+    )
+
+
+def test_a_plan_changed_since_the_mentor_loaded_it_is_not_agreed(work):
+    # given
+    goals.goal_propose(actor=user(work, "guardian"), plan_id=work.plan.pk, text_="Simskola")
+    before = snapshot()
+
+    # when
+    with pytest.raises(Conflict):
+        plans.development_plan_agree(actor=user(work, "mentor"), plan_id=work.plan.pk,
+                                     version=1)  # fmt: skip
+
+    # then
+    assert snapshot() == before
+
+
+def test_the_talk_date_is_today_or_recent(work):
+    # given
+    long_ago = dt.date.today() - dt.timedelta(days=400)
+
+    # when
+    with pytest.raises(Invalid) as refused:
+        plans.development_plan_agree(actor=user(work, "mentor"), plan_id=work.plan.pk,
+                                     version=1, talk_date=long_ago)  # fmt: skip
+
+    # then
+    assert (refused.value.field, refused.value.message) == (
+        "talkDate",
+        "The talk is today or held within the last 180 days.",
+    )
+
+
+def test_a_term_far_from_today_is_refused(work):
+    # when
+    with pytest.raises(Invalid) as refused:
+        plans.development_plan_start(actor=user(work, "mentor"), pupil_id=work.cast.alva.pk,
+                                     term="HT9999", template_id=work.template.pk)  # fmt: skip
+
+    # then
+    assert (refused.value.field, DevelopmentPlan.objects.count()) == ("term", 2)
+
+
+def test_a_template_for_another_school_form_is_refused(work):
+    # given
+    preschool = PlanTemplate.objects.create(name="Förskola", school_form=SchoolForm.PRESCHOOL)
+
+    # when
+    with pytest.raises(Invalid) as refused:
+        plans.development_plan_start(actor=user(work, "mentor"), pupil_id=work.cast.alva.pk,
+                                     term="VT2027", template_id=preschool.pk)  # fmt: skip
+
+    # then
+    assert (refused.value.field, refused.value.message) == (
+        "templateId",
+        "The template is for another school form.",
     )

@@ -251,3 +251,52 @@ def test_a_picture_with_too_many_pixels_is_refused(monkeypatch):
     assert (refused.value.field, refused.value.message) == (
         "photo", "photo: the picture has too many pixels."
     )  # fmt: skip
+
+
+def animation(frames: int, size: tuple[int, int] = (20, 20)) -> bytes:
+    buffer = io.BytesIO()
+    images = [Image.new("RGB", size, (40 * n, 0, 0)) for n in range(frames)]
+    images[0].save(buffer, "GIF", save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
+def test_an_animation_is_limited_by_the_pixels_of_all_its_frames(monkeypatch):
+    # given
+    monkeypatch.setattr(uploads, "MAX_PIXELS", 1_000)
+    small, long = upload(animation(2), "a.gif"), upload(animation(5), "b.gif")
+
+    # when
+    kept = image_checked(small, "photo")
+    with pytest.raises(Invalid) as refused:
+        image_checked(long, "photo")
+
+    # then
+    assert (getattr(opened(kept), "n_frames", 1), refused.value.message) == (
+        2, "photo: the picture has too many pixels."
+    )  # fmt: skip
+
+
+def test_a_phone_photo_in_mpo_format_is_kept_as_jpeg():
+    # given
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (8, 6), "red"), Image.new("RGB", (8, 6), "blue")
+    first.save(buffer, "MPO", save_all=True, append_images=[second])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+
+    # when
+    result = image_checked(upload(buffer.getvalue(), "IMG_0001.JPG"), "photo")
+
+    # then
+    assert (str(result.name)[-4:], opened(result).format) == (".jpg", "JPEG")
+
+
+def test_something_that_is_not_a_file_is_refused():
+    # when
+    with pytest.raises(Invalid) as refused:
+        image_checked("abc", "images")
+
+    # then
+    assert (refused.value.field, refused.value.message) == (
+        "images",
+        "images: send the file as a multipart upload.",
+    )

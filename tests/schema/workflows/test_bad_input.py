@@ -12,9 +12,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from PIL import Image
 from strawberry.relay import to_base64
 
+from core.models import LearningLogImage
+from core.services import learning
 from tests.workflows import mutate, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -457,3 +460,65 @@ def test_an_unknown_subject_is_refused_for_a_goal(work):
     # then
     assert data["goalPropose"] == refused("subjectIds", "Unknown subject.", "goal")
     assert snapshot() == before
+
+
+def test_pictures_already_stored_are_removed_when_the_write_fails(work, settings, tmp_path,
+                                                                  monkeypatch):  # fmt: skip
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    create = LearningLogImage.objects.create
+    calls: list[int] = []
+
+    def fail_on_the_second(**fields: object) -> LearningLogImage:
+        calls.append(1)
+        if len(calls) == 2:
+            raise DatabaseError("disk full")
+        return create(**fields)
+
+    monkeypatch.setattr(LearningLogImage.objects, "create", fail_on_the_second)
+    before = snapshot()
+
+    # when
+    with pytest.raises(DatabaseError):
+        learning.learning_log_entry_create(
+            actor=work.cast["teacher"], pupil_id=work.cast.alva.pk, text_="Bilder",
+            images=[png("a.png"), png("b.png")],
+        )  # fmt: skip
+
+    # then
+    assert ([p for p in tmp_path.rglob("*") if p.is_file()], snapshot() == before) == ([], True)
+
+
+def test_a_huge_id_in_a_list_is_refused(work):
+    # given
+    huge = to_base64("Goal", 2**64)
+
+    # when
+    data = mutate(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, goalIds=[huge])})
+
+    # then
+    assert data["learningLogEntryCreate"] == refused("goalIds", "goalIds is not an id.", "entry")
+
+
+def test_text_with_a_nul_character_is_refused(work):
+    # given
+    before = snapshot()
+
+    # when
+    data = mutate(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, text="a\x00b")})
+
+    # then
+    assert data["learningLogEntryCreate"] == refused(
+        "text", "text holds a NUL character.", "entry"
+    )
+    assert snapshot() == before
+
+
+def test_pictures_sent_as_plain_values_are_refused(work):
+    # when
+    data = mutate(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=["abc"])})
+
+    # then
+    assert data["learningLogEntryCreate"] == refused(
+        "images", "images: send the file as a multipart upload.", "entry"
+    )

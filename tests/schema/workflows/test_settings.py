@@ -536,3 +536,50 @@ def test_signing_in_does_not_open_the_pages_of_someone_who_owes_the_terms(cast):
         "displayName": "Per Elev", "children": {"edges": []}, "groups": {"edges": []},
         "schools": {"edges": []},
     }  # fmt: skip
+
+
+def test_signing_in_opens_nothing_else_in_the_same_request(work):
+    # given
+    per = pending_guardian(work.cast)
+    per.set_password("hemligt-lösen")
+    per.save()
+    query = """mutation { login(input: {username: "%s", password: "hemligt-lösen"}) {
+        errors { code } }
+        learningLogCommentCreate(input: {entryId: "%s", text: "Hej"}) { errors { code } } }"""
+    before = snapshot()
+
+    # when
+    response = Client().post(
+        "/graphql/", {"query": query % (per.username, work.gid(work.entry))},
+        content_type="application/json",
+    )  # fmt: skip
+
+    # then
+    assert response.json()["data"] == {
+        "login": {"errors": []},
+        "learningLogCommentCreate": {"errors": [{"code": "TERMS_NOT_ACCEPTED"}]},
+    }
+    after = snapshot()
+    del after["User"], before["User"]  # signing in records last_login
+    assert after == before
+
+
+def test_a_locality_longer_than_the_register_holds_is_refused(cast):
+    # when
+    data = mutate(cast["guardian"], SETTINGS_UPDATE, {"input": {"locality": "Å" * 101}})
+
+    # then
+    assert data["settingsUpdate"]["errors"] == [{
+        "code": "VALIDATION", "message": "locality is longer than 100 characters.",
+        "field": "locality",
+    }]  # fmt: skip
+
+
+def test_showing_details_to_families_leaves_them_to_the_register(cast):
+    # when
+    mutate(cast["guardian"], SETTINGS_UPDATE, {"input": {"visibleToFamilies": True}})
+
+    # then
+    person = cast["guardian"].person
+    person.refresh_from_db()
+    assert (person.contact_visible_to_families, person.contact_edited) == (True, False)

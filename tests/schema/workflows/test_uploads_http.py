@@ -119,3 +119,18 @@ def test_a_pdf_sent_as_a_jpeg_over_http_is_refused_and_nothing_stored(work, sett
     }  # fmt: skip
     assert (LearningLogEntry.objects.count(), LearningLogImage.objects.count()) == (entries, 0)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_body_larger_than_ten_pictures_is_refused_unread(cast, settings):
+    # given
+    settings.IMAGE_MAX_BYTES = 1_000
+    client = Client()
+    client.force_login(cast["teacher"])
+
+    # when
+    response = client.post("/graphql/", b"x" * 1_020_000, content_type="application/json")
+
+    # then
+    assert (response.status_code, response.json()) == (
+        413, {"errors": [{"message": "The request is too large."}]}
+    )  # fmt: skip
