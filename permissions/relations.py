@@ -99,19 +99,23 @@ def person_of(viewer: Viewer) -> int | None:
     return viewer.person_id  # type: ignore[union-attr]
 
 
-def guardian_pupil_ids(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Any]:
-    """Pupils the viewer holds guardian rights for on `day`."""
+def guardianships_with_rights(day: dt.date | None = None) -> QuerySet[Guardianship]:
+    """Guardianships that carry guardian rights on `day` (custodians, granted rights,
+    pupils under 18 or who agreed)."""
     day = day or today()
-    person = person_of(viewer)
     rights = Q(relation_type=RelationType.CUSTODIAN) | Q(rights_until__gte=day)
     minor = (
         Q(pupil__person__birth_date__isnull=True)
         | Q(pupil__person__birth_date__gt=adult_cutoff(day))
         | Q(adult_consent=True)
     )
-    return Guardianship.objects.filter(
-        active_on(day), rights, minor, guardian_id=person or 0
-    ).values("pupil_id")
+    return Guardianship.objects.filter(active_on(day), rights, minor)
+
+
+def guardian_pupil_ids(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Any]:
+    """Pupils the viewer holds guardian rights for on `day`."""
+    person = person_of(viewer)
+    return guardianships_with_rights(day).filter(guardian_id=person or 0).values("pupil_id")
 
 
 def taught_group_ids(

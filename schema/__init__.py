@@ -20,6 +20,9 @@ from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.accounts.settings import SettingsMutation
 from schema.limits import max_cost_rule
+from schema.notices.mutations import NoticeMutation
+from schema.notices.queries import NoticeQuery
+from schema.notices.subscriptions import NoticeSubscription
 from schema.pages.plan_mutations import PlanMutation
 from schema.pages.record_mutations import RecordMutation
 from schema.roster.queries import RosterQuery
@@ -28,12 +31,12 @@ from schema.terms import TermsGate
 
 
 @strawberry.type(description="Where every read starts.")
-class Query(AccountQuery, RosterQuery, ServiceQuery):
+class Query(AccountQuery, RosterQuery, NoticeQuery, ServiceQuery):
     pass
 
 
 @strawberry.type(description="Every change, each with its own input and typed errors.")
-class Mutation(AccountMutation, SettingsMutation, PlanMutation, RecordMutation):
+class Mutation(AccountMutation, SettingsMutation, PlanMutation, RecordMutation, NoticeMutation):
     pass
 
 
@@ -64,9 +67,15 @@ def _extensions() -> list[object]:
     return extensions
 
 
+@strawberry.type(description="Live updates over graphql-transport-ws.")
+class Subscription(NoticeSubscription):
+    pass
+
+
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     extensions=_extensions(),  # type: ignore[arg-type]
     config=StrawberryConfig(relay_max_results=100),
 )  # type: ignore[arg-type]

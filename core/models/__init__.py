@@ -11,6 +11,7 @@ from core.models.learning import (
     Prognosis,
     WrittenAssessment,
 )
+from core.models.notices import EmailDigest, Notice, NoticeCategory, NoticeKind
 from core.models.organisations import Group, GroupKind, Organisation, School, SchoolForm
 from core.models.people import Person, SecurityMarking, User
 from core.models.plans import (
@@ -53,6 +54,7 @@ __all__ = [
     "DevelopmentPlan",
     "Duty",
     "DutyRole",
+    "EmailDigest",
     "Goal",
     "GoalStatus",
     "GoalStatusChange",
@@ -66,6 +68,9 @@ __all__ = [
     "LearningLogImage",
     "MatrixCriterion",
     "MatrixMark",
+    "Notice",
+    "NoticeCategory",
+    "NoticeKind",
     "Organisation",
     "Person",
     "PlanSection",

@@ -16,8 +16,17 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.models import GroupMembership, Prognosis, Subject, User, WrittenAssessment, active_on
+from core.models import (
+    GroupMembership,
+    NoticeKind,
+    Prognosis,
+    Subject,
+    User,
+    WrittenAssessment,
+    active_on,
+)
 from core.selectors import pages
+from core.selectors.notices import page_audience
 from core.services.common import (
     check_term,
     create_first,
@@ -28,6 +37,7 @@ from core.services.common import (
     text,
 )
 from core.services.errors import Conflict, Invalid, NotFound, ServiceError
+from core.services.notices import Change, notify
 from permissions import rules
 from permissions.relations import today, visible_groups
 
@@ -74,16 +84,19 @@ def written_assessment_save(
     with transaction.atomic():
         found = WrittenAssessment.objects.filter(pupil=pupil, subject=subject, term=term).first()
         if found is None:
-            return create_first(
+            made = create_first(
                 WrittenAssessment, version, pupil_id=pupil_id, subject=subject, term=term,
                 text=body, prognosis=prognosis, author=actor,
                 published_at=timezone.now() if publish else None,
             )  # fmt: skip
+            _published_notice(made, actor)
+            return made
         if version is None:
             raise Conflict
         published_at = found.published_at or (timezone.now() if publish else None)
         save_versioned(found, version, text=body, prognosis=prognosis, author=actor,
                        published_at=published_at)  # fmt: skip
+        _published_notice(found, actor)
         return found
 
 
@@ -97,9 +110,20 @@ def written_assessment_publish(
         require(rules.can_write_assessment(actor, found.pupil, found.subject))
         if found.published_at is None:
             save_versioned(found, version, published_at=timezone.now(), author=actor)
+            _published_notice(found, actor)
         elif found.version != version:
             raise Conflict
         return found
+
+
+def _published_notice(assessment: WrittenAssessment, actor: User) -> None:
+    """Tell the page's readers of a published (or corrected) assessment; drafts are quiet."""
+    if assessment.published_at is None:
+        return
+    change = Change(NoticeKind.ASSESSMENT_PUBLISHED, "WrittenAssessment", assessment.pk,
+                    f"Nytt skriftligt omdöme i {assessment.subject} {assessment.term}",
+                    pupil_id=assessment.pupil_id)  # fmt: skip
+    notify(change, actor=actor, audience=page_audience(assessment.pupil_id))
 
 
 def written_assessments_save_for_group(

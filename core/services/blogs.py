@@ -8,9 +8,11 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Q
 
-from core.models import BlogImage, BlogKind, BlogPost, User
+from core.models import BlogImage, BlogKind, BlogPost, Group, NoticeKind, User
+from core.selectors.notices import group_audience
 from core.services.common import fetch, readable_pupil, require, text
 from core.services.learning import checked_images
+from core.services.notices import Change, notify
 from core.services.uploads import removed_on_failure
 from permissions import rules
 from permissions.relations import blog_groups, blog_schools
@@ -28,7 +30,23 @@ def blog_post_create(
         post = BlogPost.objects.create(kind=kind, author=actor, **owner, **fields)
         for picture in pictures:
             stored.append(BlogImage.objects.create(post=post, image=picture).image.name)
+        _post_notice(post, actor)
         return post
+
+
+def _post_notice(post: BlogPost, actor: User) -> None:
+    """Tell the blog's readers: the class's families and staff, or the school's."""
+    if post.kind == BlogKind.PRIVATE:
+        return  # only the pupil reads it, and the pupil wrote it
+    text_ = f"Nytt inlägg: {post.title}"[:200]
+    if post.kind == BlogKind.SCHOOL:
+        groups = Group.objects.filter(school_id=post.school_id or 0).values("pk")
+        change = Change(NoticeKind.BLOG_POST, "BlogPost", post.pk, text_,
+                        school_id=post.school_id)  # fmt: skip
+    else:
+        groups = Group.objects.filter(pk=post.group_id or 0).values("pk")
+        change = Change(NoticeKind.BLOG_POST, "BlogPost", post.pk, text_, group_id=post.group_id)
+    notify(change, actor=actor, audience=group_audience(groups))
 
 
 def _owner(actor: User, kind: BlogKind, owner_id: int) -> dict[str, Any]:

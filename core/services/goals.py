@@ -15,6 +15,7 @@ from core.models import (
     GoalStatus,
     GoalStatusChange,
     KnowledgeRequirement,
+    NoticeKind,
     PlanState,
     Subject,
     User,
@@ -22,7 +23,7 @@ from core.models import (
 from core.selectors.pages import pupil_page
 from core.services.common import fetch, require, save_versioned, text
 from core.services.errors import Invalid
-from core.services.plans import plan_for, require_state, touch
+from core.services.plans import plan_for, plan_notice, require_state, touch
 from permissions import rules
 
 MAX_LINKS = 20
@@ -56,6 +57,12 @@ def goal_propose(
         goal.subjects.set(subjects)
         goal.knowledge_requirements.set(requirements)
         touch(plan, actor)
+        plan_notice(
+            plan,
+            actor,
+            NoticeKind.PLAN_CHANGED,
+            f"Nytt målförslag i utvecklingsplanen {plan.term}",
+        )
         return goal
 
 
@@ -89,6 +96,8 @@ def goal_status_change(*, actor: User, goal_id: int, version: int, status: GoalS
         GoalStatusChange.objects.create(
             goal=goal, from_status=from_status, to_status=status, changed_by=actor
         )
+        plan_notice(goal.plan, actor, NoticeKind.GOAL_MOVED,
+                    f"Ett mål är nu {GoalStatus(status).label.lower()}")  # fmt: skip
         return goal
 
 

@@ -7,10 +7,19 @@ from typing import IO, Any
 
 from django.db import transaction
 
-from core.models import Goal, LearningLogComment, LearningLogEntry, LearningLogImage, User
+from core.models import (
+    Goal,
+    LearningLogComment,
+    LearningLogEntry,
+    LearningLogImage,
+    NoticeKind,
+    User,
+)
+from core.selectors.notices import page_audience
 from core.selectors.pages import pupil_page
 from core.services.common import fetch, readable_pupil, require, save_versioned, text
 from core.services.errors import Invalid
+from core.services.notices import Change, notify
 from core.services.uploads import image_checked, removed_on_failure
 from permissions import rules
 
@@ -32,6 +41,7 @@ def learning_log_entry_create(
         entry.goals.set(goals)
         for picture in pictures:
             stored.append(LearningLogImage.objects.create(entry=entry, image=picture).image.name)
+        _log_notice(entry, actor, NoticeKind.LOG_ENTRY, "Nytt inlägg i lärloggen")
         return entry
 
 
@@ -55,7 +65,16 @@ def learning_log_comment_create(*, actor: User, entry_id: int, text_: str) -> Le
     """A comment by anyone who reads the entry."""
     body = text(text_, "text", limit=4_000)
     entry = fetch(LearningLogEntry.objects.all(), pupil_page(actor), entry_id)
-    return LearningLogComment.objects.create(entry=entry, author=actor, text=body)
+    with transaction.atomic():
+        comment = LearningLogComment.objects.create(entry=entry, author=actor, text=body)
+        _log_notice(entry, actor, NoticeKind.LOG_COMMENT, "Ny kommentar i lärloggen")
+        return comment
+
+
+def _log_notice(entry: LearningLogEntry, actor: User, kind: NoticeKind, text_: str) -> None:
+    """One notice per entry: its comments fold into it until it is read."""
+    change = Change(kind, "LearningLogEntry", entry.pk, text_, pupil_id=entry.pupil_id)
+    notify(change, actor=actor, audience=page_audience(entry.pupil_id))
 
 
 def checked_images(images: Sequence[IO[bytes] | Any]) -> list[Any]:

@@ -21,6 +21,7 @@ from core.models import (
     Goal,
     GoalStatus,
     GoalStatusChange,
+    NoticeKind,
     PlanState,
     PlanTemplate,
     PreparationQuestion,
@@ -29,6 +30,7 @@ from core.models import (
     ReadConfirmation,
     User,
 )
+from core.selectors.notices import page_audience
 from core.selectors.pages import pupil_page
 from core.services.common import (
     check_term,
@@ -40,6 +42,7 @@ from core.services.common import (
     text,
 )
 from core.services.errors import Conflict, Invalid, NotAllowed, NotFound
+from core.services.notices import Change, notify
 from permissions import rules
 from permissions.relations import Role
 
@@ -137,7 +140,16 @@ def answer_save(
         else:
             save_versioned(answer, version, text=body, author=actor)
         touch(plan, actor)
+        plan_notice(
+            plan, actor, NoticeKind.PLAN_CHANGED, f"Nytt svar i utvecklingsplanen {plan.term}"
+        )
         return answer
+
+
+def plan_notice(plan: DevelopmentPlan, actor: User, kind: NoticeKind, text_: str) -> None:
+    """Tell the readers of the pupil's page, once this commits (one notice per plan)."""
+    change = Change(kind, "DevelopmentPlan", plan.pk, text_, pupil_id=plan.pupil_id)
+    notify(change, actor=actor, audience=page_audience(plan.pupil_id))
 
 
 def touch(plan: DevelopmentPlan, actor: User) -> None:
@@ -185,6 +197,8 @@ def development_plan_agree(
             talk_date=talk_date,
         )  # fmt: skip
         _start_proposals(plan, actor)
+        plan_notice(plan, actor, NoticeKind.PLAN_AGREED,
+                    f"Utvecklingsplanen {plan.term} är överenskommen")  # fmt: skip
         return plan
 
 

@@ -13,6 +13,7 @@ from core.services.tokens import token_create, token_revoke
 from schema.accounts.types import ApiTokenType, ViewerType
 from schema.context import Info
 from schema.errors import NOT_AUTHENTICATED, NOT_FOUND, ErrorCode, UserError
+from subscriptions.publish import notices_changed
 
 MAX_TOKEN_DAYS = 365
 
@@ -88,7 +89,11 @@ class AccountMutation:
     async def logout(self, info: Info) -> LogoutPayload:
         request = _http_request(info)
         if request is not None:
+            user = await aget_current_user(info)
             await alogout(request)
+            if user.is_authenticated:
+                # Open sockets re-check their session at once and fall silent.
+                await sync_to_async(notices_changed)([user.pk])
         return LogoutPayload(ok=request is not None)
 
     @strawberry.mutation(description="Create a bearer token for the signed-in viewer.")
@@ -119,6 +124,7 @@ class AccountMutation:
         if token is None:
             return TokenRevokePayload(token=None, errors=[NOT_FOUND])
         revoked = await sync_to_async(token_revoke)(token=token)
+        await sync_to_async(notices_changed)([user.pk])  # sockets on the token fall silent
         return TokenRevokePayload(token=ApiTokenType.from_model(revoked), errors=[])
 
 

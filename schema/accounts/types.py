@@ -11,6 +11,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from core.models import ApiToken, Group, Pupil, School, User
 from core.selectors.accounts import terms_pending
+from core.selectors.notices import unread_count
 from permissions.relations import Role, guardian_pupil_ids, visible_groups, visible_schools
 from permissions.roles import viewer_roles
 from schema.accounts.settings import SettingsType
@@ -51,6 +52,10 @@ class ViewerType:
     @strawberry_django.field(description="Every role the viewer holds toward someone today.")
     def roles(self) -> list[RoleEnum]:  # type: ignore[valid-type]
         return viewer_roles(self.user)  # type: ignore[return-value]
+
+    @strawberry_django.field(description="Notices the viewer has not read (the badge).")
+    def unread_notice_count(self) -> int:
+        return 0 if terms_pending(self.user) else unread_count(self.user)
 
     @strawberry_django.field(description="The viewer's own settings and contact details.")
     def settings(self) -> SettingsType:

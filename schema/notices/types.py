@@ -1,0 +1,90 @@
+"""Notices over GraphQL: the list, the badge, and what a notice is about."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+import strawberry_django
+from django.db.models import Model, Q
+from strawberry import relay
+
+from core.models import (
+    BlogPost,
+    DevelopmentPlan,
+    LearningLogEntry,
+    Notice,
+    NoticeCategory,
+    NoticeKind,
+    WrittenAssessment,
+)
+from core.selectors import pages
+from core.selectors.notices import readable_notices
+from permissions.relations import Viewer
+from permissions.rules import display_name
+from schema.context import Info, scoped, viewer
+from schema.enums import choices_enum
+from schema.pages.common import PersonName
+
+if TYPE_CHECKING:
+    from schema.roster.types import PupilType
+
+LazyPupil = Annotated["PupilType", strawberry.lazy("schema.roster.types")]
+NoticeKindEnum = choices_enum(NoticeKind, "NoticeKind", "What happened.")
+NoticeCategoryEnum = choices_enum(
+    NoticeCategory, "NoticeCategory", "Which email preference a notice falls under."
+)
+# What a notice may be about, and who reads each (the same filters as the types).
+SUBJECTS: dict[str, tuple[type[Model], Callable[[Viewer], Q]]] = {
+    "DevelopmentPlan": (DevelopmentPlan, pages.pupil_page),
+    "WrittenAssessment": (WrittenAssessment, pages.assessments),
+    "LearningLogEntry": (LearningLogEntry, pages.pupil_page),
+    "BlogPost": (BlogPost, pages.blog_posts),
+}
+
+
+@strawberry_django.type(
+    Notice, name="Notice", description="Something new on a page the viewer follows."
+)
+class NoticeType(relay.Node):
+    kind: NoticeKindEnum = strawberry_django.field(description="What happened last.")  # type: ignore[valid-type]
+    category: NoticeCategoryEnum = strawberry_django.field(  # type: ignore[valid-type]
+        description="Important notice or message from school and class."
+    )
+    text: str = strawberry_django.field(description="One line about it, in Swedish.")
+    changes: int = strawberry_django.field(
+        description="Changes to the same item folded into this notice since it was read."
+    )
+    created_at: dt.datetime = strawberry_django.field(description="The first change.")
+    updated_at: dt.datetime = strawberry_django.field(description="The latest change.")
+    read_at: dt.datetime | None = strawberry_django.field(description="Null while unread.")
+    pupil: LazyPupil | None = strawberry_django.field(description="Whose page, if a pupil's.")
+
+    @strawberry_django.field(
+        description="Who made the latest change.", select_related=["actor__person"]
+    )
+    def actor(self, info: Info) -> PersonName | None:
+        user = self.actor  # type: ignore[attr-defined]
+        if user is None:
+            return None
+        return PersonName(name=display_name(viewer(info), user.person))
+
+    @strawberry_django.field(
+        description="What it is about (a plan, assessment, log entry or post), "
+        "or null if the viewer may no longer read it.",
+        only=["target_type", "target_id"],
+    )
+    def subject(self, info: Info) -> relay.Node | None:
+        model, scope = SUBJECTS[self.target_type]  # type: ignore[attr-defined]
+        found: Any = model._default_manager.filter(scope(viewer(info)), pk=self.target_id).first()  # type: ignore[attr-defined]
+        return found  # type: ignore[no-any-return]
+
+    get_queryset = scoped(readable_notices)
+
+
+@strawberry.type(description="The viewer's notice badge.")
+class NoticeBadge:
+    unread_count: int = strawberry.field(description="Unread notices.")
+    newest: NoticeType | None = strawberry.field(description="The latest changed notice.")
