@@ -154,6 +154,24 @@ GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", default=True)
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 12, minimum=1)
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 25_000, minimum=1)
 
+# Notice email (`manage.py send_notice_emails`): at most one digest per
+# person per interval, through Django's email backend.
+NOTICE_EMAIL_INTERVAL = env_int("NOTICE_EMAIL_INTERVAL", 3600, minimum=60)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Skolsidan <noreply@skolsidan.example.com>")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Django waits for a silent mail server forever by default, which would stall the worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.generic import TemplateView
 
 from core.views import account_photo, blog_image, learning_log_image
 from project.health import healthz
@@ -12,6 +14,10 @@ from schema import schema
 from schema.views import GraphQLView
 
 urlpatterns = [
+    # A small page of the public API: sign in, a child's plans, the live badge.
+    path(
+        "", ensure_csrf_cookie(TemplateView.as_view(template_name="badge/page.html")), name="badge"
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("media/learning-log/<int:pk>", learning_log_image, name="learning-log-image"),

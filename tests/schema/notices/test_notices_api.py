@@ -1,0 +1,436 @@
+"""Notices over GraphQL: one's own and readable only, what they are about, marking read.
+
+Every cast member reads exactly their own notices about things they may
+still read, through `notices`, `me { unreadNoticeCount }` and `node`;
+`subject` resolves the item only while it is readable; marking read
+touches only the viewer's own notices; an actor with protected identity
+is named to staff and shown by alias to other families.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from strawberry.relay import to_base64
+
+from core.models import (
+    BlogKind,
+    BlogPost,
+    Guardianship,
+    LearningLogEntry,
+    Notice,
+    NoticeKind,
+    Person,
+    SecurityMarking,
+    User,
+)
+from core.services import learning
+from core.services.notices import Change, notice_record
+from tests.cast import MEMBERS, Cast
+from tests.factories import GuardianshipFactory, PersonFactory, user_for
+from tests.workflows import Work, codes, mutate, snapshot
+
+pytestmark = pytest.mark.django_db
+
+LIST = "{ notices { edges { node { id text } } } me { unreadNoticeCount } }"
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+SUBJECT = """query($id: ID!) { node(id: $id) { ... on Notice {
+  subject { __typename ... on DevelopmentPlan { term } ... on WrittenAssessment { term } }
+} } }"""
+UNREAD = "query($unread: Boolean) { notices(unread: $unread) { edges { node { text } } } }"
+ACTORS = "{ notices { edges { node { actor { name } } } } }"
+MARK_READ = """mutation($id: ID!) { noticeMarkRead(input: { id: $id }) {
+  notice { id readAt } errors { code }
+} }"""
+MARK_ALL_READ = "mutation { noticesMarkAllRead { count errors { code } } }"
+
+PLAN, CLASS_3A, CLASS_3B, EKSKOLAN, KARIN = (
+    "Om Alvas plan", "Inlägg i 3A", "Inlägg i 3B", "Inlägg på Ekskolan", "Bara till Karin",
+)  # fmt: skip
+# What each member reads of the notices `seed` records, newest change first.
+VISIBLE: dict[str, list[str]] = {
+    "pupil": [CLASS_3A, PLAN],
+    "guardian": [KARIN, CLASS_3A, PLAN],
+    "teacher": [CLASS_3A, PLAN],
+    "mentor": [CLASS_3A, PLAN],
+    "other_teacher": [CLASS_3B],
+    "principal": [CLASS_3B, CLASS_3A, PLAN],
+    "school_admin": [CLASS_3B, CLASS_3A, PLAN],
+    "other_principal": [EKSKOLAN],
+    "analytics": [],
+    "student_health": [PLAN],
+    "shared": [PLAN],
+    "stranger": [],
+    "anonymous": [],
+}
+ME: dict[str, dict[str, int] | None] = {
+    **{member: {"unreadNoticeCount": len(texts)} for member, texts in VISIBLE.items()},
+    "anonymous": None,
+}
+
+
+def user(cast: Cast, member: str) -> User:
+    found = cast[member]
+    assert isinstance(found, User)
+    return found
+
+
+def fresh(cast: Cast, member: str) -> User:
+    """The member's user loaded again: relations are memoised per user object."""
+    return User.objects.get(pk=user(cast, member).pk)
+
+
+def gid(notice: Notice) -> str:
+    return to_base64("Notice", notice.pk)
+
+
+def signed_in(cast: Cast) -> list[int]:
+    return [u.pk for u in cast.users.values() if isinstance(u, User)]
+
+
+def post(cast: Cast, **owner: Any) -> BlogPost:
+    return BlogPost.objects.create(author=user(cast, "teacher"), title="Utflykt", body="Vi åker.",
+                                   **owner)  # fmt: skip
+
+
+def seed(work: Work) -> None:
+    """Notices for every signed-in member about Alva's plan, the blogs of 3A, 3B and
+    Ekskolan (each member reads only some), and one for Karin alone."""
+    cast = work.cast
+    everyone = signed_in(cast)
+    teacher = user(cast, "teacher").pk
+    plan = Change(NoticeKind.PLAN_CHANGED, "DevelopmentPlan", work.plan.pk, PLAN,
+                  pupil_id=cast.alva.pk)  # fmt: skip
+    notice_record(plan, actor_id=teacher, recipient_ids=everyone)
+    for text, owner in (
+        (CLASS_3A, {"kind": BlogKind.GROUP, "group": cast.class_3a}),
+        (CLASS_3B, {"kind": BlogKind.GROUP, "group": cast.class_3b}),
+        (EKSKOLAN, {"kind": BlogKind.SCHOOL, "school": cast.other_school}),
+    ):
+        found = post(cast, **owner)
+        change = Change(NoticeKind.BLOG_POST, "BlogPost", found.pk, text,
+                        group_id=found.group_id, school_id=found.school_id)  # fmt: skip
+        notice_record(change, actor_id=teacher, recipient_ids=everyone)
+    entry = Change(NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, KARIN,
+                   pupil_id=cast.alva.pk)  # fmt: skip
+    notice_record(entry, actor_id=teacher, recipient_ids=[user(cast, "guardian").pk])
+
+
+def own(viewer: Any, texts: list[str]) -> list[dict[str, Any]]:
+    """The edges of the viewer's own notices with `texts`, in that order."""
+    ids = {n.text: gid(n) for n in Notice.objects.filter(recipient_id=viewer.pk)}
+    return [{"node": {"id": ids[text], "text": text}} for text in texts]
+
+
+def plan_notice(work: Work, *members: str) -> Notice:
+    """One notice about Alva's plan for each member; the first member's is returned."""
+    cast = work.cast
+    change = Change(NoticeKind.PLAN_CHANGED, "DevelopmentPlan", work.plan.pk, PLAN,
+                    pupil_id=cast.alva.pk)  # fmt: skip
+    ids = [user(cast, m).pk for m in members]
+    notice_record(change, actor_id=user(cast, "teacher").pk, recipient_ids=ids)
+    return Notice.objects.get(recipient_id=ids[0], target_type="DevelopmentPlan")
+
+
+def end_guardianship(cast: Cast) -> None:
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Guardianship.objects.filter(guardian=user(cast, "guardian").person).update(
+        end_date=yesterday
+    )
+
+
+def notice_rows() -> list[tuple[Any, ...]]:
+    return list(Notice.objects.order_by("pk").values_list())
+
+
+# Each member reads their own readable notices, and nothing else
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_each_member_lists_exactly_their_own_readable_notices(work, member):
+    # given
+    seed(work)
+    viewer = work.cast[member]
+
+    # when
+    data = mutate(viewer, LIST)
+
+    # then
+    assert data["notices"] == {"edges": own(viewer, VISIBLE[member])}
+    assert data["me"] == ME[member]
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_each_member_reaches_by_node_only_their_own_readable_notices(work, member):
+    # given
+    seed(work)
+    viewer = work.cast[member]
+    every = [gid(n) for n in Notice.objects.all()]
+
+    # when
+    found = {notice: mutate(viewer, NODE, {"id": notice})["node"] for notice in every}
+
+    # then
+    readable = [edge["node"]["id"] for edge in own(viewer, VISIBLE[member])]
+    assert {notice for notice, node in found.items() if node is not None} == set(readable)
+    assert all(found[notice] == {"id": notice} for notice in readable)
+
+
+def test_the_stranger_is_told_nothing_of_a_notice_about_a_page_he_cannot_read(work):
+    # given
+    seed(work)
+    stig = user(work.cast, "stranger")
+
+    # when
+    data = mutate(stig, LIST)
+
+    # then
+    assert Notice.objects.filter(recipient=stig).count() == 4
+    assert data == {"notices": {"edges": []}, "me": {"unreadNoticeCount": 0}}
+
+
+# What a notice is about
+
+
+def test_the_subject_of_a_plan_notice_is_the_plan(work):
+    # given
+    notice = plan_notice(work, "guardian")
+
+    # when
+    data = mutate(user(work.cast, "guardian"), SUBJECT, {"id": gid(notice)})
+
+    # then
+    assert data == {"node": {"subject": {"__typename": "DevelopmentPlan", "term": "HT2026"}}}
+
+
+def test_a_guardian_who_lost_her_rights_reads_neither_the_notice_nor_its_subject(work):
+    # given
+    notice = plan_notice(work, "guardian")
+    end_guardianship(work.cast)
+    karin = fresh(work.cast, "guardian")
+
+    # when
+    by_node = mutate(karin, SUBJECT, {"id": gid(notice)})
+    listed = mutate(karin, LIST)
+
+    # then
+    assert by_node == {"node": None}
+    assert listed == {"notices": {"edges": []}, "me": {"unreadNoticeCount": 0}}
+
+
+def test_the_subject_is_null_once_the_item_is_gone(work):
+    # given
+    cast = work.cast
+    change = Change(NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, "Lärlogg",
+                    pupil_id=cast.alva.pk)  # fmt: skip
+    notice_record(change, actor_id=None, recipient_ids=[user(cast, "guardian").pk])
+    notice = Notice.objects.get()
+    LearningLogEntry.objects.filter(pk=work.entry.pk).delete()
+
+    # when
+    data = mutate(user(cast, "guardian"), SUBJECT, {"id": gid(notice)})
+
+    # then
+    assert data == {"node": {"subject": None}}
+
+
+def test_the_subject_is_null_for_an_item_the_viewer_may_not_read(work):
+    # given: a notice about the unpublished maths draft, for Karin and the mentor
+    cast = work.cast
+    change = Change(NoticeKind.ASSESSMENT_PUBLISHED, "WrittenAssessment", work.draft.pk,
+                    "Omdöme", pupil_id=cast.alva.pk)  # fmt: skip
+    ids = [user(cast, "guardian").pk, user(cast, "mentor").pk]
+    notice_record(change, actor_id=None, recipient_ids=ids)
+    karins, mentors = (Notice.objects.get(recipient_id=pk) for pk in ids)
+
+    # when
+    guardian = mutate(user(cast, "guardian"), SUBJECT, {"id": gid(karins)})
+    mentor = mutate(user(cast, "mentor"), SUBJECT, {"id": gid(mentors)})
+
+    # then
+    assert guardian == {"node": {"subject": None}}
+    assert mentor == {"node": {"subject": {"__typename": "WrittenAssessment", "term": "HT2026"}}}
+
+
+# Unread and order
+
+
+def test_unread_and_all_notices_newest_change_first(work):
+    # given: a plan notice, a log notice read, a blog notice, then the plan changes again
+    cast = work.cast
+    karin = user(cast, "guardian")
+    plan_notice(work, "guardian")
+    entry = Change(NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, "Lärlogg",
+                   pupil_id=cast.alva.pk)  # fmt: skip
+    notice_record(entry, actor_id=None, recipient_ids=[karin.pk])
+    Notice.objects.filter(text="Lärlogg").update(read_at=timezone.now())
+    blog = post(cast, kind=BlogKind.GROUP, group=cast.class_3a)
+    change = Change(NoticeKind.BLOG_POST, "BlogPost", blog.pk, "Blogg", group_id=cast.class_3a.pk)
+    notice_record(change, actor_id=None, recipient_ids=[karin.pk])
+    plan_notice(work, "guardian")
+
+    # when
+    everything = mutate(karin, UNREAD)
+    unread = mutate(karin, UNREAD, {"unread": True})
+    read = mutate(karin, UNREAD, {"unread": False})
+
+    # then
+    def texts(data: dict[str, Any]) -> list[str]:
+        return [edge["node"]["text"] for edge in data["notices"]["edges"]]
+
+    assert texts(everything) == [PLAN, "Blogg", "Lärlogg"]
+    assert texts(unread) == [PLAN, "Blogg"]
+    assert texts(read) == ["Lärlogg"]
+    assert Notice.objects.get(text=PLAN).changes == 2
+
+
+# Marking read
+
+
+def test_the_owner_marks_a_notice_read(work):
+    # given
+    cast = work.cast
+    notice = plan_notice(work, "guardian")
+    change = Change(NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, "Lärlogg",
+                    pupil_id=cast.alva.pk)  # fmt: skip
+    notice_record(change, actor_id=None, recipient_ids=[user(cast, "guardian").pk])
+    karin = user(cast, "guardian")
+    assert mutate(karin, LIST)["me"] == {"unreadNoticeCount": 2}
+
+    # when
+    data = mutate(karin, MARK_READ, {"id": gid(notice)})
+
+    # then
+    payload = data["noticeMarkRead"]
+    assert payload["errors"] == []
+    assert payload["notice"]["id"] == gid(notice)
+    read_at = Notice.objects.get(pk=notice.pk).read_at
+    assert read_at is not None
+    assert payload["notice"]["readAt"] == read_at.isoformat()
+    assert mutate(fresh(cast, "guardian"), LIST)["me"] == {"unreadNoticeCount": 1}
+
+
+def test_marking_a_read_notice_read_again_keeps_when_it_was_read(work):
+    # given
+    notice = plan_notice(work, "guardian")
+    karin = user(work.cast, "guardian")
+    first = mutate(karin, MARK_READ, {"id": gid(notice)})["noticeMarkRead"]
+
+    # when
+    again = mutate(karin, MARK_READ, {"id": gid(notice)})["noticeMarkRead"]
+
+    # then
+    assert again == first
+
+
+@pytest.mark.parametrize("member", [m for m in MEMBERS if m not in {"guardian", "anonymous"}])
+def test_someone_elses_notice_is_not_found_and_nothing_changes(work, member):
+    # given: Karin's notice, and one for the member too
+    notice = plan_notice(work, "guardian")
+    plan_notice(work, member)
+    before, rows = snapshot(), notice_rows()
+
+    # when
+    data = mutate(work.cast[member], MARK_READ, {"id": gid(notice)})
+
+    # then
+    assert codes(data["noticeMarkRead"]) == ["NOT_FOUND"]
+    assert data["noticeMarkRead"]["notice"] is None
+    assert (snapshot(), notice_rows()) == (before, rows)
+
+
+def test_anonymous_may_not_mark_a_notice_read(work):
+    # given
+    notice = plan_notice(work, "guardian")
+    before, rows = snapshot(), notice_rows()
+
+    # when
+    data = mutate(work.cast["anonymous"], MARK_READ, {"id": gid(notice)})
+
+    # then
+    assert data["noticeMarkRead"] == {"notice": None, "errors": [{"code": "NOT_AUTHENTICATED"}]}
+    assert (snapshot(), notice_rows()) == (before, rows)
+
+
+def test_anonymous_may_not_mark_all_read(work):
+    # given
+    plan_notice(work, "guardian")
+    rows = notice_rows()
+
+    # when
+    data = mutate(work.cast["anonymous"], MARK_ALL_READ)
+
+    # then
+    assert data["noticesMarkAllRead"] == {"count": 0, "errors": [{"code": "NOT_AUTHENTICATED"}]}
+    assert notice_rows() == rows
+
+
+def test_marking_all_read_marks_only_the_viewers_readable_notices(work):
+    # given: Karin has two unread and one read; the teacher and stranger one unread each
+    seed(work)
+    karin = user(work.cast, "guardian")
+    Notice.objects.filter(recipient=karin, text=CLASS_3A).update(read_at=timezone.now())
+    others = {pk for pk in signed_in(work.cast) if pk != karin.pk}
+
+    # when
+    data = mutate(karin, MARK_ALL_READ)
+
+    # then
+    assert data["noticesMarkAllRead"] == {"count": 2, "errors": []}
+    assert Notice.objects.filter(recipient=karin, read_at__isnull=True).count() == 0
+    assert Notice.objects.filter(recipient_id__in=others, read_at__isnull=False).count() == 0
+    assert mutate(fresh(work.cast, "guardian"), LIST)["me"] == {"unreadNoticeCount": 0}
+
+
+def test_marking_all_read_leaves_notices_no_longer_readable(work):
+    # given
+    notice = plan_notice(work, "guardian")
+    end_guardianship(work.cast)
+
+    # when
+    data = mutate(fresh(work.cast, "guardian"), MARK_ALL_READ)
+
+    # then
+    assert data["noticesMarkAllRead"] == {"count": 0, "errors": []}
+    assert Notice.objects.get(pk=notice.pk).read_at is None
+
+
+# Protected identity
+
+
+def test_an_actor_with_protected_identity_is_an_alias_to_families_and_named_to_staff(
+    work, django_capture_on_commit_callbacks
+):
+    # given: Karin, with protected identity, comments; Per is Alva's other custodian
+    cast = work.cast
+    karin = user(cast, "guardian")
+    Person.objects.filter(pk=karin.person_id).update(
+        security_marking=SecurityMarking.PROTECTED_REGISTRATION
+    )
+    per_person = PersonFactory(given_name="Per", family_name="Elev")
+    GuardianshipFactory(pupil=cast.alva, guardian=per_person)
+    per = user_for(per_person)
+    with django_capture_on_commit_callbacks(execute=True):
+        learning.learning_log_comment_create(
+            actor=fresh(cast, "guardian"), entry_id=work.entry.pk, text_="Snyggt!"
+        )
+    alias = Person.objects.get(pk=karin.person_id).alias
+
+    # when
+    seen = {
+        name: mutate(viewer, ACTORS)["notices"]["edges"]
+        for name, viewer in (("per", per), ("pupil", cast["pupil"]),
+                             ("teacher", cast["teacher"]), ("mentor", cast["mentor"]))
+    }  # fmt: skip
+
+    # then
+    assert alias.startswith("Skyddad ")
+    assert seen == {
+        "per": [{"node": {"actor": {"name": alias}}}],
+        "pupil": [{"node": {"actor": {"name": alias}}}],
+        "teacher": [{"node": {"actor": {"name": "Guardian Exempelsson"}}}],
+        "mentor": [{"node": {"actor": {"name": "Guardian Exempelsson"}}}],
+    }

@@ -1,0 +1,152 @@
+"""Real server processes for end-to-end tests: Daphne on loopback over a demo database.
+
+Each run gets its own database (a SQLite file, or a fresh PostgreSQL
+database when DATABASE_URL points at PostgreSQL) filled by `demo_data`,
+and talks to the servers only over HTTP and websockets, as users do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "demo-lösen"
+# Demo accounts (see `manage.py demo_data`): Karin is Hugo's guardian, Linnea
+# teaches Hugo's class 6A, Göran is the guardian of a preschool child elsewhere.
+GUARDIAN = "karin.hagg1@vh.exempelby.example.com"
+TEACHER = "linnea.nystrom1@exempelby.example.com"
+STRANGER = "goran.sjoberg1@vh.exempelby.example.com"
+_START_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+@contextmanager
+def demo_database(tmp_path: Path, pupils: int = 30) -> Iterator[dict[str, str]]:
+    """The environment of servers sharing one fresh demo database."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "project.settings", "DEBUG": "1"}
+    base = os.environ.get("DATABASE_URL", "")
+    name = f"skolsidan_e2e_{uuid.uuid4().hex[:8]}"
+    if base.startswith("postgres"):
+        env["DATABASE_URL"] = _postgres(base, name, create=True)
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
+    try:
+        _manage(env, "migrate", "--noinput", "-v0")
+        _manage(env, "demo_data", "--pupils", str(pupils), "--password", PASSWORD)
+        yield env
+    finally:
+        if base.startswith("postgres"):
+            _postgres(base, name, create=False)
+
+
+def _postgres(base: str, name: str, *, create: bool) -> str:
+    import psycopg  # noqa: PLC0415 - only on the PostgreSQL path
+
+    parts = urlsplit(base)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        statement = "CREATE DATABASE" if create else "DROP DATABASE IF EXISTS"
+        connection.execute(f'{statement} "{name}"')  # name is ours, not input
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@contextmanager
+def daphne(env: dict[str, str]) -> Iterator[str]:
+    """One Daphne process on a free loopback port; yields host:port."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+         "project.asgi:application"],
+        cwd=ROOT, env=env, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    base = f"127.0.0.1:{port}"
+    try:
+        _wait_for(f"http://{base}/healthz", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + _START_TIMEOUT
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+        try:
+            urllib.request.urlopen(url, timeout=1)  # noqa: S310 - loopback only
+        except OSError:
+            time.sleep(0.2)
+        else:
+            return
+    pytest.fail(f"{url} did not answer within {_START_TIMEOUT}s")
+
+
+def token_for(env: dict[str, str], username: str) -> str:
+    """A bearer token of a demo account."""
+    return _manage(env, "token_create", username).strip().splitlines()[-1]
+
+
+def graphql(base: str, query: str, variables: dict[str, Any] | None = None,
+            token: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """POST a GraphQL request to a server (bearer token, no cookies)."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(
+        f"http://{base}/graphql/", headers=headers,
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+    )  # fmt: skip
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        body: dict[str, Any] = json.loads(response.read())
+    return body
+
+
+def accept_terms(base: str, token: str) -> None:
+    """Accept the current terms for the token's user."""
+    body = graphql(base, "{ me { settings { currentTermsVersion } } }", token=token)
+    version = body["data"]["me"]["settings"]["currentTermsVersion"]
+    graphql(base, "mutation($v: String!) { termsAccept(input: {version: $v}) { errors { code } } }",
+            {"v": version}, token)  # fmt: skip
+
+
+def pupil_id(base: str, token: str, name: str) -> str:
+    """The global id of a pupil the token's user can see, by full name."""
+    body = graphql(base, "{ pupils(first: 100) { edges { node { id name } } } }", token=token)
+    return next(e["node"]["id"] for e in body["data"]["pupils"]["edges"] if e["node"]["name"] == name)
+
+
+def write_log_entry(base: str, token: str, pupil: str, text: str) -> dict[str, Any]:
+    """The teacher writes in the pupil's learning log (a change the guardian is told of)."""
+    return graphql(
+        base,
+        "mutation($i: LearningLogEntryCreateInput!) { learningLogEntryCreate(input: $i) "
+        "{ errors { code message } } }",
+        {"i": {"pupilId": pupil, "text": text}}, token,
+    )  # fmt: skip

@@ -1,0 +1,209 @@
+"""The live badge over graphql-transport-ws, in one process (in-memory layer or Redis).
+
+Each test opens real sockets on the ASGI application, makes a change with
+the services as another user, and reads what each socket is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from core.models import ApiToken, Guardianship, QuestionRole, User
+from core.services import plans
+from core.services.tokens import token_create, token_revoke
+from project.asgi import application
+from tests.workflows import Work
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BADGE = "subscription { noticeBadge { unreadCount newest { text changes } } }"
+QUIET = 0.3  # seconds to wait for a message that must not come
+
+
+async def open_badge(user: User) -> WebsocketCommunicator:
+    """A socket signed in with a fresh token of `user`, subscribed to the badge."""
+    _, secret = await database_sync_to_async(token_create)(user=user, name="test")
+    socket = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])
+    connected, _ = await socket.connect()
+    assert connected
+    await socket.send_json_to({"type": "connection_init",
+                               "payload": {"authorization": f"Bearer {secret}"}})  # fmt: skip
+    assert (await socket.receive_json_from())["type"] == "connection_ack"
+    await socket.send_json_to({"id": "1", "type": "subscribe", "payload": {"query": BADGE}})
+    return socket
+
+
+async def next_badge(socket: WebsocketCommunicator) -> dict[str, Any]:
+    message = await socket.receive_json_from(timeout=5)
+    assert message["type"] == "next", message
+    return message["payload"]["data"]["noticeBadge"]  # type: ignore[no-any-return]
+
+
+def answer(work: Work, text: str, version: int | None) -> None:
+    pupil = work.cast["pupil"]
+    assert isinstance(pupil, User)
+    plans.answer_save(actor=pupil, plan_id=work.plan.pk, question_id=work.pupil_question.pk,
+                      role=QuestionRole.PUPIL, text_=text, version=version)  # fmt: skip
+
+
+async def test_the_badge_shows_the_count_at_once_and_lights_on_a_change(work):
+    # given
+    socket = await open_badge(work.cast["guardian"])
+    first = await next_badge(socket)
+
+    # when
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+
+    # then
+    assert (first, await next_badge(socket)) == (
+        {"unreadCount": 0, "newest": None},
+        {"unreadCount": 1, "newest": {"text": "Nytt svar i utvecklingsplanen HT2026",
+                                      "changes": 1}},
+    )  # fmt: skip
+    await socket.disconnect()
+
+
+async def test_further_changes_fold_into_one_notice(work):
+    # given
+    socket = await open_badge(work.cast["guardian"])
+    await next_badge(socket)
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+    await next_badge(socket)
+
+    # when
+    await database_sync_to_async(answer)(work, "Läsa och rita", 2)
+
+    # then
+    assert await next_badge(socket) == {
+        "unreadCount": 1, "newest": {"text": "Nytt svar i utvecklingsplanen HT2026", "changes": 2}
+    }  # fmt: skip
+    await socket.disconnect()
+
+
+async def test_a_stranger_socket_receives_nothing_after_its_first_count(work):
+    # given
+    stranger = await open_badge(work.cast["stranger"])
+    first = await next_badge(stranger)
+
+    # when
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+
+    # then
+    assert first == {"unreadCount": 0, "newest": None}
+    assert await stranger.receive_nothing(timeout=QUIET)
+    await stranger.disconnect()
+
+
+async def test_the_actor_is_not_told_of_their_own_change(work):
+    # given
+    pupil = await open_badge(work.cast["pupil"])
+    await next_badge(pupil)
+
+    # when
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+
+    # then
+    assert await pupil.receive_nothing(timeout=QUIET)
+    await pupil.disconnect()
+
+
+async def test_a_revoked_token_silences_the_socket(work):
+    # given
+    socket = await open_badge(work.cast["guardian"])
+    await next_badge(socket)
+    token = await ApiToken.objects.filter(user=work.cast["guardian"]).afirst()
+
+    # when
+    await database_sync_to_async(token_revoke)(token=token)
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+
+    # then
+    assert (await socket.receive_json_from(timeout=5))["type"] == "complete"
+    assert await socket.receive_nothing(timeout=QUIET)
+    await socket.disconnect()
+
+
+async def test_losing_access_to_the_pupil_silences_the_socket(work):
+    # given
+    socket = await open_badge(work.cast["guardian"])
+    await next_badge(socket)
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+    assert (await next_badge(socket))["unreadCount"] == 1
+
+    # when
+    await database_sync_to_async(_end_guardianship)(work)
+    await database_sync_to_async(answer)(work, "Läsa mer", 2)
+
+    # then
+    assert await socket.receive_nothing(timeout=QUIET)
+    again = await open_badge(work.cast["guardian"])
+    assert await next_badge(again) == {"unreadCount": 0, "newest": None}
+    await socket.disconnect()
+    await again.disconnect()
+
+
+async def test_a_reconnecting_client_gets_the_current_count_at_once(work):
+    # given
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+
+    # when
+    socket = await open_badge(work.cast["guardian"])
+
+    # then
+    assert (await next_badge(socket))["unreadCount"] == 1
+    await socket.disconnect()
+
+
+async def test_many_sockets_of_one_user_all_light_up(work):
+    # given
+    sockets = [await open_badge(work.cast["guardian"]) for _ in range(3)]
+    await asyncio.gather(*(next_badge(s) for s in sockets))
+
+    # when
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+
+    # then
+    counts = await asyncio.gather(*(next_badge(s) for s in sockets))
+    assert [c["unreadCount"] for c in counts] == [1, 1, 1]
+    for socket in sockets:
+        await socket.disconnect()
+
+
+def _end_guardianship(work: Work) -> None:
+    Guardianship.objects.filter(pupil=work.cast.alva).update(
+        end_date=dt.date.today() - dt.timedelta(days=1)
+    )
+
+
+async def test_signing_out_silences_a_browser_socket(work):
+    # given
+    client = Client()
+    await database_sync_to_async(client.force_login)(work.cast["guardian"])
+    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
+    socket = WebsocketCommunicator(application, "/graphql/", headers=[(b"cookie", cookie)],
+                                   subprotocols=["graphql-transport-ws"])  # fmt: skip
+    assert (await socket.connect())[0]
+    await socket.send_json_to({"type": "connection_init"})
+    assert (await socket.receive_json_from())["type"] == "connection_ack"
+    await socket.send_json_to({"id": "1", "type": "subscribe", "payload": {"query": BADGE}})
+    first = await next_badge(socket)
+
+    # when
+    await database_sync_to_async(client.post)(
+        "/graphql/", {"query": "mutation { logout { ok } }"}, content_type="application/json"
+    )
+
+    # then
+    assert (first["unreadCount"], (await socket.receive_json_from(timeout=5))["type"]) == (
+        0, "complete"
+    )  # fmt: skip
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+    assert await socket.receive_nothing(timeout=QUIET)
+    await socket.disconnect()
