@@ -100,8 +100,11 @@ def person_of(viewer: Viewer) -> int | None:
 
 
 def guardianships_with_rights(day: dt.date | None = None) -> QuerySet[Guardianship]:
-    """Guardianships that carry guardian rights on `day` (custodians, granted rights,
-    pupils under 18 or who agreed)."""
+    """Guardianships that carry guardian rights on `day`.
+
+    Custodians, or rights an administrator gave until a date; for pupils
+    under 18, or adults who agreed.
+    """
     day = day or today()
     rights = Q(relation_type=RelationType.CUSTODIAN) | Q(rights_until__gte=day)
     minor = (

@@ -139,7 +139,8 @@ def accept_terms(base: str, token: str) -> None:
 def pupil_id(base: str, token: str, name: str) -> str:
     """The global id of a pupil the token's user can see, by full name."""
     body = graphql(base, "{ pupils(first: 100) { edges { node { id name } } } }", token=token)
-    return next(e["node"]["id"] for e in body["data"]["pupils"]["edges"] if e["node"]["name"] == name)
+    edges = body["data"]["pupils"]["edges"]
+    return str(next(e["node"]["id"] for e in edges if e["node"]["name"] == name))
 
 
 def write_log_entry(base: str, token: str, pupil: str, text: str) -> dict[str, Any]:

@@ -40,7 +40,7 @@ ERROR_LIMIT = 500
 # Why a digest has `sent_at` but no mail went out (an empty last_error means it did).
 NOTHING_LEFT = "Nothing left to send: its notices were read, or are no longer readable or mailed."
 NO_ADDRESS = "Not sent: the recipient has no email address any more."
-SENDING = "Handed to the mail backend; the outcome was never recorded (the worker stopped)."
+SENDING = "Sending. If this stays, the worker stopped before it learnt the outcome."
 SUBJECT = "Nytt i Skolsidan ({count})"
 GREETING = "Hej!\n\nDet här är nytt för dig i Skolsidan:\n"
 FOOTER = (
@@ -60,7 +60,8 @@ def digests_queue(*, now: dt.datetime | None = None) -> int:
 
     A recipient is due when they have an email address, no unsent digest and
     none created within `NOTICE_EMAIL_INTERVAL`; their notices are mailable
-    while unread, still readable by them and of a category they mail.
+    while unread, still readable by them and of a category they mail. `now`
+    is this round's clock (tests move it); `created_at` is the real one's.
     """
     now = now or timezone.now()
     pending = Notice.objects.filter(_opted_in(), read_at__isnull=True, digest__isnull=True)
@@ -231,8 +232,8 @@ def _address(user: User) -> str:
 def _body(notices: list[Notice]) -> str:
     """The plain-text mail: each notice's text and time, then where to change preferences.
 
-    Only the notices' own short texts: no names, since mail travels outside
-    the service's access control.
+    The notices' own short texts and nothing more (no pupil names), since
+    mail travels outside the service's access control.
     """
     lines = [f"- {n.text} ({timezone.localtime(n.updated_at):%Y-%m-%d %H:%M})" for n in notices]
     return "\n".join([GREETING, *lines, "", FOOTER, ""])
