@@ -7,25 +7,31 @@ answers 404, like something missing.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.http import require_GET
 
 from core.models import AccountSettings, BlogImage, LearningLogImage
 from core.selectors import pages
 from core.selectors.accounts import terms_pending
+from core.selectors.analytics import NotAClassError, readable_summary
+from core.selectors.summary_rows import rows
+from core.services.common import check_term
+from core.services.errors import Invalid
 
-View = Callable[..., FileResponse]
+View = Callable[..., Any]
 
 
 def terms_accepted(view: View) -> View:
     """Answer 403 to a user who has not accepted the terms of use yet."""
 
     @wraps(view)
-    def checked(request: HttpRequest, *args: object, **kwargs: object) -> FileResponse:
+    def checked(request: HttpRequest, *args: object, **kwargs: object) -> Any:
         if terms_pending(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -63,6 +69,30 @@ def account_photo(request: HttpRequest) -> FileResponse:
     if found is None or not found.photo:
         raise Http404
     return _private(FileResponse(found.photo.open("rb")))
+
+
+@require_GET
+@terms_accepted
+def summary_csv(request: HttpRequest, level: str, pk: int) -> HttpResponse:
+    """A summary as CSV, for the same viewers as over GraphQL; withheld counts are empty."""
+    term = request.GET.get("term", "")
+    try:
+        check_term(term)
+        summary = readable_summary(request.user, level, pk, term)
+    except (Invalid, NotAClassError) as error:
+        return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+    if summary is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="summary-{level}-{pk}-{term}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    writer = csv.writer(response)
+    writer.writerow(["level", "name", "metric", "key", "term", "value", "suppressed"])
+    for row in rows(summary):
+        value = "" if row.value is None else row.value
+        writer.writerow([summary.level, summary.name, row.metric, row.key, row.term, value,
+                         "yes" if row.suppressed else "no"])  # fmt: skip
+    return response
 
 
 def _private(response: FileResponse) -> FileResponse:

@@ -51,6 +51,7 @@ from core.models import (
     Group,
     GroupMembership,
     Guardianship,
+    Organisation,
     Person,
     PlanState,
     Pupil,
@@ -62,7 +63,7 @@ from core.models import (
     active_on,
 )
 from permissions.codenames import Capability, Grant
-from permissions.models import PupilGrant
+from permissions.models import OrganisationGrant, PupilGrant
 from permissions.relations import (
     Role,
     Viewer,
@@ -287,6 +288,33 @@ def can_read_class_list(viewer: Viewer, group: Group) -> bool:
 def can_read_group_summary(viewer: Viewer, group: Group) -> bool:
     """Class-level summaries of the group (never a single pupil)."""
     return allows(Capability.READ_SUMMARIES, group_roles(viewer, group))
+
+
+def can_read_school_summary(viewer: Viewer, school: School) -> bool:
+    """A school's summary: its principal and administrators, analytics granted it.
+
+    The "class-level summaries" row read for a whole school: "own school"
+    and "granted scope"; a teacher's "own groups" do not add up to a school.
+    """
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    day = today()
+    roles = {role for grant, role in ((Grant.PRINCIPAL, Role.PRINCIPAL),
+                                      (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
+                                      (Grant.ANALYTICS, Role.ANALYTICS))
+             if _holds(viewer, grant, school.pk, day)}  # fmt: skip
+    return allows(Capability.READ_SUMMARIES, roles)
+
+
+def can_read_organisation_summary(viewer: Viewer, organisation: Organisation) -> bool:
+    """An organiser's summary: analytics granted the whole organiser, nobody else."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    grants = OrganisationGrant.objects.filter(
+        user_id=viewer.pk, content_object_id=organisation.pk,
+        permission__codename=Grant.ANALYTICS,
+    )  # fmt: skip
+    return grants.exists() and allows(Capability.READ_SUMMARIES, {Role.ANALYTICS})
 
 
 def group_roles(viewer: Viewer, group: Group, day: dt.date | None = None) -> frozenset[Role]:

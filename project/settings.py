@@ -153,6 +153,8 @@ GRAPHIQL = env_bool("GRAPHIQL", default=DEBUG)
 GRAPHQL_INTROSPECTION = env_bool("GRAPHQL_INTROSPECTION", default=True)
 GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 12, minimum=1)
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 25_000, minimum=1)
+# Summaries publish no count under this (small-cell suppression).
+SUMMARY_MIN_CELL = env_int("SUMMARY_MIN_CELL", 5, minimum=3)
 
 # Notice email (`manage.py send_notice_emails`): at most one digest per
 # person per interval, through Django's email backend.

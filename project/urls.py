@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
-from core.views import account_photo, blog_image, learning_log_image
+from core.views import account_photo, blog_image, learning_log_image, summary_csv
 from project.health import healthz
 from schema import schema
 from schema.views import GraphQLView
@@ -23,6 +23,11 @@ urlpatterns = [
     path("media/learning-log/<int:pk>", learning_log_image, name="learning-log-image"),
     path("media/blog/<int:pk>", blog_image, name="blog-image"),
     path("media/photo", account_photo, name="account-photo"),
+    re_path(
+        r"^analytics/(?P<level>group|school|organisation)/(?P<pk>[0-9]+)\.csv$",
+        summary_csv,
+        name="summary-csv",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path(
         "graphql/",

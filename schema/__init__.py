@@ -19,6 +19,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.accounts.settings import SettingsMutation
+from schema.analytics.queries import AnalyticsQuery
 from schema.limits import max_cost_rule
 from schema.notices.mutations import NoticeMutation
 from schema.notices.queries import NoticeQuery
@@ -31,7 +32,7 @@ from schema.terms import TermsGate
 
 
 @strawberry.type(description="Where every read starts.")
-class Query(AccountQuery, RosterQuery, NoticeQuery, ServiceQuery):
+class Query(AccountQuery, RosterQuery, NoticeQuery, AnalyticsQuery, ServiceQuery):
     pass
 
 

@@ -1,0 +1,54 @@
+"""A protected summary as flat rows: the one shape GraphQL and CSV both read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.models import GoalStatus, QuestionRole
+from core.selectors.analytics import POPULATION, Summary, trend_terms
+from core.selectors.suppression import Key, Node
+
+USAGE = (("pupils", "active"), ("pupils", "inactive"), ("guardians", "active"),
+         ("guardians", "earlier"), ("guardians", "never"), ("staff", "active"),
+         ("staff", "inactive"))  # fmt: skip
+PLAN_PARTS = ("agreed", "draft", "none")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One published (or suppressed) count of a summary."""
+
+    metric: str
+    key: str
+    term: str
+    value: int | None  # None: suppressed
+
+    @property
+    def suppressed(self) -> bool:
+        """Whether the count is withheld."""
+        return self.value is None
+
+
+def cell(node: Node, key: Key) -> int | None:
+    """A cell as published: its value, or None when hidden."""
+    return node.published(key)
+
+
+def rows(summary: Summary) -> list[Row]:
+    """Every figure of the summary in a fixed order."""
+    node, term = summary.node, summary.term
+    out = [Row("pupils", "", term, cell(node, POPULATION))]
+    out += [Row("plans", part, t, cell(node, ("plans", t, part)))
+            for t in trend_terms(term) for part in PLAN_PARTS]  # fmt: skip
+    for role in QuestionRole:
+        out += [Row(f"answers_{role.value}", part, term, cell(node, ("answers", role.value, part)))
+                for part in ("answered", "unanswered")]  # fmt: skip
+    out += [Row("goals", status.value, term, cell(node, ("goals", status.value)))
+            for status in GoalStatus]  # fmt: skip
+    for subject in sorted({str(key[1]) for key in node.cells if key[0] == "assessments"}):
+        out += [Row(f"assessments_{part}", str(subject), term,
+                    cell(node, ("assessments", subject, part)))
+                for part in ("at_risk", "on_track")]  # fmt: skip
+    out.append(Row("learning_log_entries", "", term, cell(node, ("learning_log", "entries"))))
+    out += [Row(f"usage_{who}", part, "", cell(node, ("usage", who, part))) for who, part in USAGE]
+    return out
