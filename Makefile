@@ -44,6 +44,8 @@ schema: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/import_roster.py
 	$(BIN)/python bench/group_overview.py
+	$(BIN)/python bench/summaries.py
+	$(BIN)/python bench/notice_badge.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -14,11 +14,12 @@ children in two classes counts in both), so every figure adds up the tree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from core.models import (
@@ -125,13 +126,13 @@ def _sum_node(name: str, children: list[Node]) -> Node:
     for child in children:
         for key, value in child.cells.items():
             total[key] = total.get(key, 0) + value
-    return Node(name, total, children, partitions=_partitions(total))
+    return Node(name, total, children, partitions=_partitions(total), ties=_ties(total))
 
 
 def _node(name: str, cells: dict[Key, int]) -> Node:
     cells = dict(cells)
     cells.setdefault(POPULATION, 0)
-    return Node(name, cells, partitions=_partitions(cells))
+    return Node(name, cells, partitions=_partitions(cells), ties=_ties(cells))
 
 
 def _partitions(cells: dict[Key, int]) -> dict[Key, tuple[Key, ...]]:
@@ -144,6 +145,33 @@ def _partitions(cells: dict[Key, int]) -> dict[Key, tuple[Key, ...]]:
         # A partition per term, all of the same total: several are checked in turn.
         parts[(*POPULATION, term)] = tuple(("plans", term, s) for s in ("agreed", "draft", "none"))
     return parts
+
+
+def _ties(cells: dict[Key, int]) -> dict[Key, tuple[Key, ...]]:
+    """Cells that would give one another away, hidden together (`Node.ties`).
+
+    A role's answered and unanswered questions add up to the questions asked:
+    questions per plan (the template says) times the term's plans. So they go
+    together, and go whenever a part of the term's plans does, or the answers
+    would give the plans away. Nearly every pupil has an assessment in each
+    subject, so a subject's at-risk and on-track counts add up to about the
+    pupils: they go together, and whenever the pupil count does.
+    """
+    groups: dict[tuple[Hashable, Hashable], list[Key]] = {}
+    for key in sorted(cells, key=str):
+        if key[0] in {"answers", "assessments"}:
+            groups.setdefault((key[0], key[1]), []).append(key)
+    ties: dict[Key, tuple[Key, ...]] = {
+        key: tuple(other for other in group if other != key)
+        for group in groups.values() for key in group
+    }  # fmt: skip
+    answers = tuple(key for key in sorted(cells, key=str) if key[0] == "answers")
+    terms = {str(key[1]) for key in cells if key[0] == "plans"}
+    if terms:  # the summary's term is the latest of its trend
+        term = max(terms, key=lambda t: (int(t[2:]), t.startswith("HT")))
+        ties |= {("plans", term, state): answers for state in ("agreed", "draft", "none")}
+    ties[POPULATION] = tuple(key for key in sorted(cells, key=str) if key[0] == "assessments")
+    return ties
 
 
 # -- counting, a fixed number of grouped queries ------------------------------
@@ -162,12 +190,12 @@ def class_cells(class_ids: list[int], term: str) -> dict[int, dict[Key, int]]:
         add(row["group_id"], ("usage", "pupils", "active"), row["active"])
         add(row["group_id"], ("usage", "pupils", "inactive"), row["n"] - row["active"])
     terms = trend_terms(term)
-    _plans(members, terms, add)
-    _answers(members, term, add)
-    _goals(members, term, add)
-    _assessments(members, term, add)
-    _log(members, term, add)
-    _guardians(members, add)
+    _plans(class_ids, terms, add)
+    _answers(class_ids, term, add)
+    _goals(class_ids, term, add)
+    _assessments(class_ids, term, add)
+    _log(class_ids, term, add)
+    _guardians(class_ids, add)
     _staff(class_ids, add)
     for pk in class_ids:
         population = cells[pk].get(POPULATION, 0)
@@ -190,26 +218,34 @@ def _pupils(members: QuerySet[GroupMembership]) -> Iterable[dict[str, int]]:
     ).order_by()  # fmt: skip
 
 
-def _plans(members: QuerySet[GroupMembership], terms: list[str], add: Add) -> None:
-    plans = DevelopmentPlan.objects.filter(
-        term__in=terms, pupil_id__in=members.values("pupil_id")
-    ).annotate(group_id=_class_of(members))
+def _in_class(rows: QuerySet[Any], class_ids: list[int], pupil: str = "pupil") -> QuerySet[Any]:
+    """Rows of pupils in the classes, with `group_id`: the pupil's class.
+
+    A join to today's memberships, not a subquery per row (a subquery per row
+    made a summary of 10,000 pupils take seconds; see bench/summaries.py).
+    A pupil in two classes counts in each, as in `_pupils`; count with
+    distinct=True, so a pupil listed twice in one class counts once.
+    """
+    via = f"{pupil}__memberships__"
+    in_class = Q(active_on(today(), via), **{f"{via}group_id__in": class_ids})
+    joined: QuerySet[Any] = rows.filter(in_class).annotate(group_id=F(f"{via}group_id"))
+    return joined
+
+
+def _plans(class_ids: list[int], terms: list[str], add: Add) -> None:
+    plans = _in_class(DevelopmentPlan.objects.filter(term__in=terms), class_ids)
     agreed = Q(agreed_at__isnull=False)
     rows = plans.values("group_id", "term").annotate(
-        agreed=Count("pk", filter=agreed), draft=Count("pk", filter=~agreed)
+        agreed=Count("pk", filter=agreed, distinct=True),
+        draft=Count("pk", filter=~agreed, distinct=True),
     ).order_by()  # fmt: skip
     for row in rows:
         add(row["group_id"], ("plans", row["term"], "agreed"), row["agreed"])
         add(row["group_id"], ("plans", row["term"], "draft"), row["draft"])
 
 
-def _class_of(members: QuerySet[GroupMembership], path: str = "pupil_id") -> Subquery:
-    """The class of a row's pupil, as a subquery (a pupil is in one class)."""
-    return Subquery(members.filter(pupil_id=OuterRef(path)).values("group_id")[:1])
-
-
-def _answers(members: QuerySet[GroupMembership], term: str, add: Add) -> None:
-    plans = DevelopmentPlan.objects.filter(term=term, pupil_id__in=members.values("pupil_id"))
+def _answers(class_ids: list[int], term: str, add: Add) -> None:
+    plans = _in_class(DevelopmentPlan.objects.filter(term=term), class_ids)
     asked_per_template: dict[int, dict[str, int]] = {}
     questions = PreparationQuestion.objects.filter(
         section__template_id__in=plans.values("template_id")
@@ -218,16 +254,16 @@ def _answers(members: QuerySet[GroupMembership], term: str, add: Add) -> None:
         for role in roles:
             counts = asked_per_template.setdefault(template_id, {})
             counts[role] = counts.get(role, 0) + 1
-    per_template = plans.annotate(group_id=_class_of(members)).values("group_id", "template_id")
+    per_template = plans.values("group_id", "template_id")
     asked: dict[tuple[int, str], int] = {}
-    for row in per_template.annotate(n=Count("pk")).order_by():
+    for row in per_template.annotate(n=Count("pk", distinct=True)).order_by():
         for role, per_plan in asked_per_template.get(row["template_id"], {}).items():
             key = (row["group_id"], role)
             asked[key] = asked.get(key, 0) + per_plan * row["n"]
-    answers = Answer.objects.filter(plan__in=plans).exclude(text="")
-    answered = answers.annotate(group_id=_class_of(members, "plan__pupil_id")).values(
-        "group_id", "role"
-    ).annotate(n=Count("pk")).order_by()  # fmt: skip
+    answers = Answer.objects.filter(plan__term=term).exclude(text="")
+    answered = _in_class(answers, class_ids, "plan__pupil").values("group_id", "role").annotate(
+        n=Count("pk", distinct=True)
+    ).order_by()  # fmt: skip
     done = {(row["group_id"], row["role"]): row["n"] for row in answered}
     for (group_id, role), total in asked.items():
         made = min(done.get((group_id, role), 0), total)
@@ -235,24 +271,19 @@ def _answers(members: QuerySet[GroupMembership], term: str, add: Add) -> None:
         add(group_id, ("answers", role, "unanswered"), total - made)
 
 
-def _goals(members: QuerySet[GroupMembership], term: str, add: Add) -> None:
-    goals = Goal.objects.filter(plan__term=term, plan__pupil_id__in=members.values("pupil_id"))
-    rows = goals.annotate(group_id=_class_of(members, "plan__pupil_id")).values(
-        "group_id", "status"
-    ).annotate(n=Count("pk")).order_by()  # fmt: skip
+def _goals(class_ids: list[int], term: str, add: Add) -> None:
+    goals = _in_class(Goal.objects.filter(plan__term=term), class_ids, "plan__pupil")
+    rows = goals.values("group_id", "status").annotate(n=Count("pk", distinct=True)).order_by()
     for row in rows:
         add(row["group_id"], ("goals", row["status"]), row["n"])
 
 
-def _assessments(members: QuerySet[GroupMembership], term: str, add: Add) -> None:
-    published = WrittenAssessment.objects.filter(
-        term=term, published_at__isnull=False, pupil_id__in=members.values("pupil_id")
-    )
+def _assessments(class_ids: list[int], term: str, add: Add) -> None:
+    published = WrittenAssessment.objects.filter(term=term, published_at__isnull=False)
     at_risk = Q(prognosis=Prognosis.AT_RISK)
-    rows = published.annotate(group_id=_class_of(members)).values(
-        "group_id", "subject__name"
-    ).annotate(
-        risk=Count("pk", filter=at_risk), fine=Count("pk", filter=~at_risk)
+    rows = _in_class(published, class_ids).values("group_id", "subject__name").annotate(
+        risk=Count("pk", filter=at_risk, distinct=True),
+        fine=Count("pk", filter=~at_risk, distinct=True),
     ).order_by()  # fmt: skip
     for row in rows:
         subject = row["subject__name"]
@@ -260,26 +291,26 @@ def _assessments(members: QuerySet[GroupMembership], term: str, add: Add) -> Non
         add(row["group_id"], ("assessments", subject, "on_track"), row["fine"])
 
 
-def _log(members: QuerySet[GroupMembership], term: str, add: Add) -> None:
+def _log(class_ids: list[int], term: str, add: Add) -> None:
+    # The term's local days as a range of instants: the same rows as __date, no cast per row.
     first, last = term_dates(term)
-    entries = LearningLogEntry.objects.filter(
-        created_at__date__gte=first, created_at__date__lte=last,
-        pupil_id__in=members.values("pupil_id"),
-    )  # fmt: skip
-    rows = entries.annotate(group_id=_class_of(members)).values("group_id").annotate(
-        n=Count("pk")
+    start, end = (timezone.make_aware(dt.datetime.combine(day, dt.time()))
+                  for day in (first, last + dt.timedelta(days=1)))  # fmt: skip
+    entries = LearningLogEntry.objects.filter(created_at__gte=start, created_at__lt=end)
+    rows = _in_class(entries, class_ids).values("group_id").annotate(
+        n=Count("pk", distinct=True)
     ).order_by()  # fmt: skip
     for row in rows:
         add(row["group_id"], ("learning_log", "entries"), row["n"])
 
 
-def _guardians(members: QuerySet[GroupMembership], add: Add) -> None:
-    links = guardianships_with_rights().filter(pupil_id__in=members.values("pupil_id"))
+def _guardians(class_ids: list[int], add: Add) -> None:
+    links = _in_class(guardianships_with_rights(), class_ids)
     last_login = "guardian__user__last_login"
-    rows = links.annotate(group_id=_class_of(members)).values("group_id").annotate(
-        total=Count("pk"),
-        active=Count("pk", filter=Q(**{f"{last_login}__gte": _since()})),
-        earlier=Count("pk", filter=Q(**{f"{last_login}__lt": _since()})),
+    rows = links.values("group_id").annotate(
+        total=Count("pk", distinct=True),
+        active=Count("pk", filter=Q(**{f"{last_login}__gte": _since()}), distinct=True),
+        earlier=Count("pk", filter=Q(**{f"{last_login}__lt": _since()}), distinct=True),
     ).order_by()  # fmt: skip
     for row in rows:
         never = row["total"] - row["active"] - row["earlier"]

@@ -34,6 +34,20 @@ def cell(node: Node, key: Key) -> int | None:
     return node.published(key)
 
 
+def subjects(node: Node, min_cell: int) -> list[str]:
+    """The subjects a summary lists: those with at least `min_cell` published assessments.
+
+    Listing a subject says someone has an assessment in it, so a subject with
+    fewer would tell of a few pupils (a mother tongue in a class of three)
+    even with both of its counts withheld.
+    """
+    totals: dict[str, int] = {}
+    for key, value in node.cells.items():
+        if key[0] == "assessments":
+            totals[str(key[1])] = totals.get(str(key[1]), 0) + value
+    return sorted(subject for subject, total in totals.items() if total >= min_cell)
+
+
 def rows(summary: Summary) -> list[Row]:
     """Every figure of the summary in a fixed order."""
     node, term = summary.node, summary.term
@@ -45,7 +59,7 @@ def rows(summary: Summary) -> list[Row]:
                 for part in ("answered", "unanswered")]  # fmt: skip
     out += [Row("goals", status.value, term, cell(node, ("goals", status.value)))
             for status in GoalStatus]  # fmt: skip
-    for subject in sorted({str(key[1]) for key in node.cells if key[0] == "assessments"}):
+    for subject in subjects(node, summary.min_cell):
         out += [Row(f"assessments_{part}", str(subject), term,
                     cell(node, ("assessments", subject, part)))
                 for part in ("at_risk", "on_track")]  # fmt: skip

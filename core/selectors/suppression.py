@@ -8,15 +8,29 @@ bottom-up until nothing changes, decide which cells are published:
 
 1. Primary: a cell under k is hidden; so is every cell of a node whose
    population is under k.
-2. Within a node, some cells partition a published total (a class's pupils
-   into those with an agreed plan, a plan not yet agreed and no plan). The
-   hidden parts of such a partition must add up to 0 or at least k, or the
-   total would give them away: the smallest published part is hidden next.
+2. Within a node, some cells partition a total (a class's pupils into
+   those with an agreed plan, a plan not yet agreed and no plan). When any
+   part is hidden, every part of that partition is hidden: the total then
+   gives away only the sum of all parts, which is the total itself. (Hiding
+   just enough parts to make their sum k is not enough: a part hidden only
+   to cover another can be worked out from the sums up the tree, and the
+   total minus the published parts then gives the small part away.)
+   Cells tied some other way go together too (`Node.ties`): when a key is
+   hidden, so are the keys it is tied to, e.g. a term's answers when its
+   plans are hidden, since questions asked are questions per plan times
+   plans.
 3. Across the tree, what an onlooker can subtract must not reveal fewer than
    k either. For a published cell of a node: the sum of its hidden
    children's cells, the sum of the hidden class cells below it, and the
    part of hidden children not covered by their published classes must each
-   be 0 or at least k; otherwise the node's cell is hidden too.
+   be 0 or at least k, and a single hidden child must hold 0 (the node
+   minus its other children would be that child's count); otherwise the
+   node's cell is hidden too.
+
+With 2 and 3 together, the hidden cells of a partition form whole rows
+(nodes) and every published sum over them covers 0 or at least two hidden
+rows, so no hidden cell, and no sum of them under k, follows from what is
+published (`tests/core/selectors/test_suppression.py` solves for them).
 
 Zero is treated as safe: "nobody" reveals nobody.
 """
@@ -38,6 +52,8 @@ class Node:
     children: list[Node] = field(default_factory=list)
     # Cells whose parts partition a published total: total key -> part keys.
     partitions: Mapping[Key, tuple[Key, ...]] = field(default_factory=dict)
+    # Cells that give others away: key -> keys hidden whenever it is.
+    ties: Mapping[Key, tuple[Key, ...]] = field(default_factory=dict)
     hidden: set[Key] = field(default_factory=set)
     withheld: bool = False  # the whole node: its population is under k
 
@@ -63,29 +79,26 @@ def protect(root: Node, k: int, population: Key) -> Node:
     keys = set(root.cells) | {key for leaf in root.leaves() for key in leaf.cells}
     for key in keys:
         root.cells.setdefault(key, 0)
-    if root.cells[population] < k:
+    if root.cells.setdefault(population, 0) < k:  # a school without classes has no cells
         root.withheld = True
         return root
     changed = True
     while changed:
         before = len(root.hidden)
         root.hidden |= {key for key, value in root.cells.items() if 0 < value < k}
-        _partitions(root, k)
+        _partitions(root)
         root.hidden |= {key for key in root.cells if not _safe_in_tree(root, key, k)}
         changed = len(root.hidden) != before
     return root
 
 
-def _partitions(node: Node, k: int) -> None:
+def _partitions(node: Node) -> None:
     for total, parts in node.partitions.items():
-        if total in node.hidden:
+        if total in node.hidden or any(part in node.hidden for part in parts):
             node.hidden |= set(parts)
-            continue
-        while _small(sum(node.cells.get(p, 0) for p in parts if p in node.hidden), k):
-            shown = [p for p in parts if p not in node.hidden]
-            if not shown:
-                break
-            node.hidden.add(min(shown, key=lambda p: (node.cells.get(p, 0), str(p))))
+    for key, tied in node.ties.items():
+        if key in node.hidden:
+            node.hidden |= set(tied)
 
 
 def _safe_in_tree(node: Node, key: Key, k: int) -> bool:
@@ -103,6 +116,8 @@ def _safe_in_tree(node: Node, key: Key, k: int) -> bool:
         sum(leaf.cells.get(key, 0) for leaf in hidden_leaves),
         uncovered,
     )
+    if len(hidden_children) == 1 and hidden_children[0].cells.get(key, 0):
+        return False  # the node minus its published children is that child's count
     return not any(_small(value, k) for value in sums)
 
 

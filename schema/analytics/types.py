@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from core.models import GoalStatus, QuestionRole
 from core.selectors.analytics import POPULATION, Summary, trend_terms
-from core.selectors.summary_rows import PLAN_PARTS, cell
+from core.selectors.summary_rows import PLAN_PARTS, cell, subjects
 from core.selectors.suppression import Key, Node
 from schema.pages.enums import GoalStatusEnum, QuestionRoleEnum
 
@@ -112,8 +112,7 @@ class SummaryType:
             answers=[_answers(node, role) for role in QuestionRole],
             goals=[GoalCount(status=s, count=count(node, ("goals", s.value)))  # type: ignore[arg-type]
                    for s in GoalStatus],
-            assessments=[_subject(node, s) for s in
-                         sorted({k[1] for k in node.cells if k[0] == "assessments"}, key=str)],
+            assessments=[_subject(node, s) for s in subjects(node, summary.min_cell)],
             learning_log_entries=count(node, ("learning_log", "entries")),
             usage=_usage(node), csv_url=f"{csv_path}?term={term}",
         )  # fmt: skip
