@@ -3,10 +3,14 @@
 Loads a fresh demo municipality (`manage.py demo_data --pupils N`), starts
 --processes Daphne processes that share events through Redis
 (channels_redis), and opens --sockets websockets split evenly over them,
-every one subscribed to `noticeBadge` with a bearer token. Half of the
-sockets are one guardian's (many tabs), --strangers belong to users the
-change does not concern, and the rest are spread over the other users it
-does. A teacher then makes --changes changes, one at a time, alternating
+every one subscribed to `noticeBadge` with a bearer token, as a
+municipality's open tabs would be: every user the change concerns has
+--tabs sockets (one guardian --main-tabs), and the rest of the sockets
+belong to other users of the municipality, one each as far as there are
+users, who must receive nothing after their first count. --main-tabs 500
+--pupils 30 is the stress case of one user with hundreds of tabs: the
+event is then worked out once per process, but every socket still costs
+the server its own GraphQL result. A teacher then makes --changes changes, one at a time, alternating
 between the processes: a post on the class blog (`--change blog`, told to
 the class's pupils, guardians and staff) or an entry in one pupil's
 learning log (`--change log`, told to that pupil's guardians and staff).
@@ -22,8 +26,9 @@ counts as never in the percentiles. No change starts after --max-seconds,
 nor after a change whose last badge was missed: the servers are saturated,
 and further changes would only queue behind it. Memory: the Daphne
 processes' resident size after start-up and a warm-up, then with every
-socket subscribed, divided by the sockets. Last, the work one socket does
-per event (fresh user from the token, then the badge) is timed in a
+socket subscribed, divided by the sockets. Last, the work done per user
+and event (fresh user from the token, then the badge, in one trip to the
+database thread that every socket on that token shares) is timed in a
 `manage.py shell`, to tell server work from queueing.
 
     REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/notice_badge.py --sockets 1000
@@ -65,6 +70,7 @@ SERVER_SECRET = "bench-notice-badge-secret-key-not-for-production-0123456789abcd
 # makes the changes, the users they reach and strangers, and gives each a token.
 CHOOSE_USERS = r"""
 import json, os
+from django.conf import settings
 from strawberry.relay import to_base64
 from core.models import Group, GroupKind, GroupMembership, StaffAssignment, User, active_on
 from core.selectors.notices import group_audience, page_audience
@@ -129,6 +135,11 @@ def entry(user):
     return {"username": user.username, "token": token_create(user=user, name="bench")[1]}
 
 
+# Everyone in the run has accepted the terms of use, as on any day but the first.
+chosen = [teacher.pk, *(u.pk for u in receivers), *(u.pk for u in strangers[: p["strangers"]])]
+User.objects.filter(pk__in=chosen).update(terms_version=settings.TERMS_VERSION)
+
+
 print("BENCH " + json.dumps({
     "teacher": entry(teacher),
     "group": {"id": to_base64("Group", group.pk), "name": group.name},
@@ -147,7 +158,7 @@ import json, os, time
 from django.db import close_old_connections, connection
 from core.selectors.accounts import terms_pending
 from core.services.tokens import token_authenticate
-from schema.notices.subscriptions import _badge
+from schema.notices.subscriptions import badge
 
 p = json.loads(os.environ["BENCH_PARAMS"])
 
@@ -158,13 +169,12 @@ def wake(secret, reconnect):
     start = time.perf_counter()
     user = token_authenticate(secret)
     terms_pending(user)
-    if reconnect:
-        close_old_connections()
     middle = time.perf_counter()
-    _badge(user)
+    badge(user)
+    end = time.perf_counter()
     if reconnect:
         close_old_connections()
-    return middle - start, time.perf_counter() - middle
+    return middle - start, end - middle
 
 
 sql = [0.0, 0]
@@ -227,8 +237,9 @@ def main() -> int:
     add("--sockets", type=int, default=1000)
     add("--changes", type=int, default=50)
     add("--processes", type=int, default=2)
-    add("--pupils", type=int, default=30, help="demo size (`demo_data --pupils`)")
-    add("--strangers", type=int, help="sockets of unconcerned users (default: sockets/10)")
+    add("--pupils", type=int, default=300, help="demo size (`demo_data --pupils`)")
+    add("--tabs", type=int, default=1, help="sockets of each user the change concerns")
+    add("--main-tabs", type=int, default=3, help="sockets of the main guardian")
     add("--change", choices=["blog", "log"], default="blog", help="what the teacher does")
     add("--interval", type=float, default=0.2, help="seconds from a change's last badge on")
     add("--timeout", type=float, default=5.0, help="seconds after which a badge is missed")
@@ -237,9 +248,8 @@ def main() -> int:
     add("--server-env", action="append", default=[], metavar="KEY=VALUE",
         help="extra environment of the Daphne processes (repeatable)")  # fmt: skip
     args = parser.parse_args()
-    strangers = args.sockets // 10 if args.strangers is None else args.strangers
-    if not 0 <= strangers < args.sockets or args.processes < 1 or args.changes < 1:
-        parser.error("need 1+ changes, 1+ processes and fewer strangers than sockets")
+    if min(args.tabs, args.main_tabs, args.processes, args.changes) < 1:
+        parser.error("need 1+ tabs, main tabs, processes and changes")
 
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     if problem := _redis_problem(redis_url):
@@ -253,7 +263,7 @@ def main() -> int:
         os.environ.pop("DATABASE_URL", None)  # demo_database then makes a SQLite file
     _raise_open_files(args.sockets + 512)
     sys.path.insert(0, str(ROOT))
-    from tests.servers import GUARDIAN, STRANGER, TEACHER, accept_terms, demo_database
+    from tests.servers import GUARDIAN, STRANGER, TEACHER, demo_database
 
     work = Path(tempfile.mkdtemp(prefix="bench-badge-"))
     started = time.monotonic()
@@ -261,18 +271,19 @@ def main() -> int:
         engine = env["DATABASE_URL"].split(":", 1)[0]
         params = {"teacher": TEACHER, "guardian": GUARDIAN, "stranger": STRANGER,
                   "pupil": "Hugo Hägg", "change": args.change,
-                  "strangers": max(1, min(strangers, 10))}  # fmt: skip
+                  "strangers": args.sockets}  # fmt: skip
         cast = _shell(env, CHOOSE_USERS, params)
-        if strangers and not cast["strangers"]:
-            print("no demo user outside the change's audience to be a stranger", file=sys.stderr)
+        receiving = args.main_tabs + args.tabs * (len(cast["receivers"]) - 1)
+        strangers = args.sockets - receiving
+        if strangers < 0 or (strangers and not cast["strangers"]):
+            print(f"{args.sockets} sockets do not fit {receiving} receiving sockets and a "
+                  "stranger's; open more sockets or fewer tabs", file=sys.stderr)  # fmt: skip
             return 2
         server_env = {**env, "DEBUG": "0", "SECRET_KEY": SERVER_SECRET}
         server_env.update(item.split("=", 1) for item in args.server_env)
         with _servers(server_env, args.processes, work) as servers:
             bases = [base for base, _ in servers]
-            for person in [cast["teacher"], *cast["receivers"], *cast["strangers"]]:
-                accept_terms(bases[0], person["token"])
-            plan = _plan(cast, args.sockets, strangers, args.processes)
+            plan = _plan(cast, args, strangers)
             run = Run(args, bases, cast, plan, [pid for _, pid in servers])
             asyncio.run(run.measure())
         tokens = {"main guardian": cast["receivers"][0]["token"],
@@ -355,15 +366,15 @@ def _wait_for(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
     sys.exit(f"Daphne on {base} did not answer /healthz within 30 s:\n{log.read_text()[-3000:]}")
 
 
-def _plan(cast: dict[str, Any], sockets: int, strangers: int, processes: int) -> list[Socket]:
-    """Who holds each socket: half the main guardian's, then the other receivers, strangers."""
-    main, others = cast["receivers"][0], cast["receivers"][1:] or cast["receivers"]
-    mains = min(sockets // 2, sockets - strangers)
-    owners = [main["username"]] * mains
-    owners += [others[i % len(others)]["username"] for i in range(sockets - strangers - mains)]
+def _plan(cast: dict[str, Any], args: argparse.Namespace, strangers: int) -> list[Socket]:
+    """Who holds each socket: the main guardian's tabs, the other receivers', strangers'."""
+    main, others = cast["receivers"][0], cast["receivers"][1:]
+    owners = [main["username"]] * args.main_tabs
+    owners += [other["username"] for other in others for _ in range(args.tabs)]
+    receiving = len(owners)
     owners += [cast["strangers"][i % len(cast["strangers"])]["username"] for i in range(strangers)]
     return [
-        Socket(user=owner, server=i % processes, receiving=i < sockets - strangers)
+        Socket(user=owner, server=i % args.processes, receiving=i < receiving)
         for i, owner in enumerate(owners)
     ]
 
@@ -578,7 +589,9 @@ class Run:
         stopped = f" (then stopped, {self.stopped})" if self.stopped else ""
         delta = sum(self.rss_open) - sum(self.rss_idle)
         growth = sum(self.rss_after) - sum(self.rss_open)
-        busiest = max(sum(s.server == n for s in self.receiving) for n in range(len(self.bases)))
+        # One trip to the database thread per user (token) and event on each process.
+        busiest = max(len({s.user for s in self.receiving if s.server == n})
+                      for n in range(len(self.bases)))  # fmt: skip
         lines: list[str] = []
         add = lines.append
         add(
@@ -623,20 +636,20 @@ class Run:
             f"{sockets} sockets; idle {' + '.join(f'{r / 1024:.1f}' for r in self.rss_idle)} MiB;"
             f" {growth / 1024:+.1f} MiB after the changes)"
         )
-        add("  server work per socket per change (one process, measured after the run):")
+        add("  database work per user and change (one process, measured after the run):")
         for name, kept in cost.items():
             if name.endswith("reconnect"):
                 continue
             fresh = cost[f"{name} reconnect"]
             total, fresh_total = kept["user"] + kept["badge"], fresh["user"] + fresh["badge"]
             add(
-                f"    {name}: {fresh_total:.1f} ms with a new connection per step as served "
+                f"    {name}: {fresh_total:.1f} ms with a new connection per event as served "
                 f"({total:.1f} ms on a kept one: user {kept['user']:.1f} + badge "
                 f"{kept['badge']:.1f}; SQL {kept['sql']:.1f} ms in {kept['queries']:.0f} queries)"
             )
         guardian = cost["main guardian reconnect"]
         add(
-            f"    one DB thread per process: {busiest} sockets x "
+            f"    one DB thread per process: {busiest} users x "
             f"{guardian['user'] + guardian['badge']:.1f} ms = "
             f"~{busiest * (guardian['user'] + guardian['badge']) / 1000:.1f} s per change"
         )

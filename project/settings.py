@@ -126,8 +126,12 @@ REDIS_URL = redis_url("REDIS_URL")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # redis-py waits 5 s for a reply by default, as long as channels_redis
+            # blocks in BZPOPMIN: under load the reply lost that race and the
+            # error closed the sockets waiting for events. A socket_timeout in
+            # the URL still wins.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         },
     }
 else:

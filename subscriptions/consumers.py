@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from importlib import import_module
-from typing import Any
+from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -15,6 +16,11 @@ from strawberry.exceptions import ConnectionRejectionError
 from core.models import User
 from core.selectors.accounts import terms_pending
 from core.services.tokens import bearer_secret, token_authenticate
+from subscriptions.shared import Batch, Shared
+
+_shared = Shared()
+_batch = Batch()
+T = TypeVar("T")
 
 
 class GraphQLConsumer(GraphQLWSConsumer):  # type: ignore[misc]
@@ -39,19 +45,53 @@ class GraphQLConsumer(GraphQLWSConsumer):  # type: ignore[misc]
         return await super().on_ws_connect(context)
 
 
-async def socket_user(consumer: Any) -> User | None:
-    """Who the socket speaks for now, or None once that has ended.
+async def on_behalf(
+    consumer: Any, work: Callable[[User], T], event: str | None = None
+) -> T | None:
+    """`work(user)` for whom the socket speaks now, or None once that has ended.
 
     Asked again before every event is sent: the session may have been
     logged out, the token revoked, the account closed, or the terms of use
     changed since the socket opened. The fresh user object also carries
-    fresh relations (they are memoised per user object).
+    fresh relations (they are memoised per user object). The check and the
+    work are one trip to the database thread, and sockets on the same
+    credential that answer the same `event` make that trip once between them
+    (`subscriptions.shared`).
     """
-    user: User | None = await database_sync_to_async(_current_user)(consumer.scope)
+    scope = consumer.scope
+    credential = _credential(scope)
+    if credential is None:
+        return None
+
+    def call() -> Awaitable[tuple[User, T] | None]:
+        return _batch.run(lambda: _as_current_user(scope, work))
+
+    found: tuple[User, T] | None
+    if event is None:
+        found = await call()
+    else:
+        found = await _shared.get((credential, event, work), call)
+    if found is None:
+        return None
+    user, result = found
+    scope["user"] = user
+    return result
+
+
+def _as_current_user(scope: dict[str, Any], work: Callable[[User], T]) -> tuple[User, T] | None:
+    user = _current_user(scope)
     if user is None or terms_pending(user):
         return None
-    consumer.scope["user"] = user
-    return user
+    return user, work(user)
+
+
+def _credential(scope: dict[str, Any]) -> tuple[str, str] | None:
+    """What the socket signed in with: its token, or its session."""
+    secret = scope.get("bearer_secret")
+    if secret:
+        return ("token", str(secret))
+    key = getattr(scope.get("session"), "session_key", None)
+    return ("session", str(key)) if key else None
 
 
 def _current_user(scope: dict[str, Any]) -> User | None:

@@ -8,6 +8,7 @@ sent by one server process reaches sockets held by every other.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
@@ -22,12 +23,18 @@ def user_group(user_id: int) -> str:
 
 
 def notices_changed(user_ids: Iterable[int], notice_id: int | None = None) -> None:
-    """Wake every socket of `user_ids` (from sync code, after commit)."""
+    """Wake every socket of `user_ids` (from sync code, after commit).
+
+    Each event has an id of its own: the sockets of one user in one process
+    that receive the same event share the work of answering it
+    (`subscriptions.shared`).
+    """
     layer = get_channel_layer()
     if layer is None:
         return
     send = async_to_sync(_send_all)
-    send(layer, list(user_ids), {"type": EVENT, "notice": notice_id})
+    event: dict[str, object] = {"type": EVENT, "notice": notice_id, "id": uuid.uuid4().hex}
+    send(layer, list(user_ids), event)
 
 
 async def _send_all(layer: object, user_ids: list[int], event: dict[str, object]) -> None:

@@ -5,22 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 
 import strawberry
-from channels.db import database_sync_to_async
 
 from core.models import User
-from core.selectors.notices import notices_of, unread_count
+from core.selectors.notices import unread_badge
 from schema.context import Info
 from schema.notices.types import NoticeBadge
-from subscriptions.consumers import socket_user
+from subscriptions.consumers import on_behalf
 from subscriptions.publish import EVENT, user_group
 
 
-def _badge(user: User) -> NoticeBadge:
-    newest = notices_of(user).filter(read_at__isnull=True).first()
-    return NoticeBadge(unread_count=unread_count(user), newest=newest)  # type: ignore[arg-type]
-
-
-badge = database_sync_to_async(_badge)
+def badge(user: User) -> NoticeBadge:
+    """The badge of one user, from the database (called on its thread)."""
+    count, newest = unread_badge(user)
+    return NoticeBadge(unread_count=count, newest=newest)  # type: ignore[arg-type]
 
 
 @strawberry.type
@@ -31,15 +28,16 @@ class NoticeSubscription:
     )
     async def notice_badge(self, info: Info) -> AsyncGenerator[NoticeBadge, None]:
         consumer = info.context["ws"]
-        user = await socket_user(consumer)
-        if user is None:
+        first = await on_behalf(consumer, badge)
+        if first is None:
             return
-        async with consumer.listen_to_channel(EVENT, groups=[user_group(user.pk)]) as events:
-            yield await badge(user)
-            async for _ in events:
+        user_id = consumer.scope["user"].pk
+        async with consumer.listen_to_channel(EVENT, groups=[user_group(user_id)]) as events:
+            yield first
+            async for event in events:
                 # Every event is re-authorized: a fresh user (fresh relations), a
                 # live session or token, the terms still accepted.
-                user = await socket_user(consumer)
-                if user is None:
+                found = await on_behalf(consumer, badge, event.get("id"))
+                if found is None:
                     return
-                yield await badge(user)
+                yield found

@@ -19,6 +19,7 @@ from core.models import ApiToken, Guardianship, QuestionRole, User
 from core.services import plans
 from core.services.tokens import token_create, token_revoke
 from project.asgi import application
+from schema.notices import subscriptions
 from tests.workflows import Work
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -207,3 +208,40 @@ async def test_signing_out_silences_a_browser_socket(work):
     await database_sync_to_async(answer)(work, "Läsa", 1)
     assert await socket.receive_nothing(timeout=QUIET)
     await socket.disconnect()
+
+
+async def open_badge_on(secret: str) -> WebsocketCommunicator:
+    """A socket on an existing token, subscribed to the badge."""
+    socket = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])
+    connected, _ = await socket.connect()
+    assert connected
+    await socket.send_json_to({"type": "connection_init",
+                               "payload": {"authorization": f"Bearer {secret}"}})  # fmt: skip
+    assert (await socket.receive_json_from())["type"] == "connection_ack"
+    await socket.send_json_to({"id": "1", "type": "subscribe", "payload": {"query": BADGE}})
+    return socket
+
+
+async def test_tabs_on_one_token_share_one_trip_to_the_database_per_change(work, monkeypatch):
+    # given: twenty tabs of the guardian on one token, each showing the badge
+    _, secret = await database_sync_to_async(token_create)(user=work.cast["guardian"], name="t")
+    sockets = [await open_badge_on(secret) for _ in range(20)]
+    for socket in sockets:
+        await next_badge(socket)
+    badges: list[int] = []
+    counted = subscriptions.unread_badge
+
+    def counting(user: User) -> Any:
+        badges.append(user.pk)
+        return counted(user)
+
+    monkeypatch.setattr(subscriptions, "unread_badge", counting)
+
+    # when
+    await database_sync_to_async(answer)(work, "Läsa", 1)
+
+    # then: every tab lit, the badge worked out once
+    assert [(await next_badge(socket))["unreadCount"] for socket in sockets] == [1] * 20
+    assert badges == [work.cast["guardian"].pk]
+    for socket in sockets:
+        await socket.disconnect()
