@@ -10,10 +10,11 @@ belong to other users of the municipality, one each as far as there are
 users, who must receive nothing after their first count. --main-tabs 500
 --pupils 30 is the stress case of one user with hundreds of tabs: the
 event is then worked out once per process, but every socket still costs
-the server its own GraphQL result. A teacher then makes --changes changes, one at a time, alternating
-between the processes: a post on the class blog (`--change blog`, told to
-the class's pupils, guardians and staff) or an entry in one pupil's
-learning log (`--change log`, told to that pupil's guardians and staff).
+the server its own GraphQL result. A teacher then makes --changes
+changes, one at a time, alternating between the processes: a post on the
+class blog (`--change blog`, told to the class's pupils, guardians and
+staff) or an entry in one pupil's learning log (`--change log`, told to
+that pupil's guardians and staff).
 
 Delay: the server records the notice after commit and wakes the sockets
 before it answers the mutation, so "after response" (badge arrival minus

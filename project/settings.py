@@ -137,6 +137,20 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# Kept summaries (SUMMARY_CACHE_SECONDS) are shared by every server process, and
+# with the worker that counts them ahead (`manage.py summaries_refresh`),
+# through Redis; without it each process keeps its own.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "skolsidan",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 TIME_ZONE = "Europe/Stockholm"
@@ -159,6 +173,8 @@ GRAPHQL_MAX_DEPTH = env_int("GRAPHQL_MAX_DEPTH", 12, minimum=1)
 GRAPHQL_MAX_COST = env_int("GRAPHQL_MAX_COST", 25_000, minimum=1)
 # Summaries publish no count under this (small-cell suppression).
 SUMMARY_MIN_CELL = env_int("SUMMARY_MIN_CELL", 5, minimum=3)
+# Summaries are counted at most this often (seconds) and kept meanwhile; 0 counts each time.
+SUMMARY_CACHE_SECONDS = env_int("SUMMARY_CACHE_SECONDS", 300, minimum=0)
 
 # Notice email (`manage.py send_notice_emails`): at most one digest per
 # person per interval, through Django's email backend.

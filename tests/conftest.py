@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 
@@ -12,6 +14,12 @@ def pytest_report_header() -> list[str]:
     engine = str(settings.DATABASES["default"]["ENGINE"]).rsplit(".", 1)[-1]
     layer = str(settings.CHANNEL_LAYERS["default"]["BACKEND"]).rsplit(".", 1)[-1]
     return [f"database: {engine}, channel layer: {layer}"]
+
+
+@pytest.fixture(autouse=True)
+def _summaries_counted_afresh(settings: Any) -> None:
+    """Every summary is counted when asked, unless a test keeps them itself."""
+    settings.SUMMARY_CACHE_SECONDS = 0
 
 
 @pytest.fixture

@@ -56,16 +56,23 @@ class Node:
     ties: Mapping[Key, tuple[Key, ...]] = field(default_factory=dict)
     hidden: set[Key] = field(default_factory=set)
     withheld: bool = False  # the whole node: its population is under k
+    _leaves: list[Node] | None = field(default=None, repr=False, compare=False)
 
     def is_hidden(self, key: Key) -> bool:
         """Whether the cell is withheld, alone or with its whole node."""
         return self.withheld or key in self.hidden
 
     def leaves(self) -> list[Node]:
-        """The classes at the bottom of this node (itself if it is one)."""
-        if not self.children:
-            return [self]
-        return [leaf for child in self.children for leaf in child.leaves()]
+        """The classes at the bottom of this node (itself if it is one).
+
+        Worked out once: a tree is built whole before it is protected.
+        """
+        if self._leaves is None:
+            self._leaves = (
+                [leaf for child in self.children for leaf in child.leaves()]
+                if self.children else [self]
+            )  # fmt: skip
+        return self._leaves
 
     def published(self, key: Key) -> int | None:
         """The cell's value, or None when it is hidden."""

@@ -6,6 +6,8 @@ is numbers, and a number under the threshold is withheld.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 from django.urls import reverse
 
@@ -100,6 +102,10 @@ class SummaryType:
     learning_log_entries: CountType = strawberry.field(description="Entries written in the term.")
     usage: Usage = strawberry.field(description="Use of the service per role.")
     csv_url: str = strawberry.field(description="The same summary as CSV for spreadsheets.")
+    counted_at: dt.datetime = strawberry.field(
+        description="When the figures were counted: a summary is kept for a few minutes "
+        "(SUMMARY_CACHE_SECONDS) and counted anew after that."
+    )
 
     @classmethod
     def of(cls, summary: Summary, csv_path: str) -> SummaryType:
@@ -114,7 +120,7 @@ class SummaryType:
                    for s in GoalStatus],
             assessments=[_subject(node, s) for s in subjects(node, summary.min_cell)],
             learning_log_entries=count(node, ("learning_log", "entries")),
-            usage=_usage(node), csv_url=f"{csv_path}?term={term}",
+            usage=_usage(node), csv_url=f"{csv_path}?term={term}", counted_at=summary.counted_at,
         )  # fmt: skip
 
 

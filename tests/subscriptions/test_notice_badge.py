@@ -16,6 +16,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from core.models import ApiToken, Guardianship, QuestionRole, User
+from core.selectors import notices
 from core.services import plans
 from core.services.tokens import token_create, token_revoke
 from project.asgi import application
@@ -229,7 +230,7 @@ async def test_tabs_on_one_token_share_one_trip_to_the_database_per_change(work,
     for socket in sockets:
         await next_badge(socket)
     badges: list[int] = []
-    counted = subscriptions.unread_badge
+    counted = notices.unread_badge
 
     def counting(user: User) -> Any:
         badges.append(user.pk)

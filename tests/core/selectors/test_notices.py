@@ -79,4 +79,7 @@ def test_a_relation_lost_after_the_query_was_compiled_counts_at_once(work: Work)
 
     # then
     after = unread_badge(fresh(work.cast, "guardian"))
-    assert [(before[0], before[1] and before[1].text), after] == [(3, "Bara till Karin"), (0, None)]
+    assert [(before[0], before[1] and before[1].text), after] == [
+        (3, "Bara till Karin"),
+        (0, None),
+    ]

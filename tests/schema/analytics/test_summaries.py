@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from asgiref.sync import async_to_sync
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -44,6 +46,7 @@ from core.models import (
     User,
     WrittenAssessment,
 )
+from core.selectors.analytics import Summary, summaries_refresh
 from permissions.codenames import Grant
 from schema import schema
 from tests.cast import MEMBERS, Cast
@@ -54,6 +57,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     PupilFactory,
+    SchoolFactory,
     StaffAssignmentFactory,
     SubjectFactory,
     user_for,
@@ -359,6 +363,21 @@ def test_a_class_summary_publishes_exact_counts_and_withholds_small_ones(cast):
     }  # fmt: skip
 
 
+def test_a_pupil_listed_twice_in_a_class_counts_once(cast):
+    # given: 5A, then a second, overlapping record of one pupil's place in it
+    group = class_of_twelve(cast)
+    variables = {"id": gid(group), "term": "HT2026"}
+    once = mutate(cast["principal"], GROUP, variables)["groupSummary"]
+    pupil = group.memberships.order_by("pk")[0].pupil
+    GroupMembershipFactory(group=group, pupil=pupil, start_date=START + dt.timedelta(days=3))
+
+    # when
+    twice = mutate(cast["principal"], GROUP, variables)["groupSummary"]
+
+    # then
+    assert [twice == once, twice["pupils"]] == [True, c(12)]
+
+
 def test_every_reader_of_a_class_gets_the_same_figures(cast):
     # given
     group = class_of_twelve(cast)
@@ -499,7 +518,7 @@ def test_summaries_reach_no_pupil_person_group_or_node():
     assert roots == dict.fromkeys(roots, "SummaryType")
     assert types == {
         "SummaryType", "SummaryCount", "PlanCounts", "RoleAnswers", "GoalCount", "SubjectRisk",
-        "Usage", "QuestionRole", "GoalStatus", "String", "Int", "Float", "Boolean",
+        "Usage", "QuestionRole", "GoalStatus", "String", "Int", "Float", "Boolean", "DateTime",
     }  # fmt: skip
     assert types.isdisjoint({"Pupil", "Person", "PersonName", "Group", "School",
                              "DevelopmentPlan", "Node"})  # fmt: skip
@@ -656,13 +675,165 @@ def test_a_school_summary_costs_the_same_queries_for_2_and_6_classes(cast, work,
 
     # then
     assert data["schoolSummary"]["name"] == "Björkskolan"
-    assert len(captured) == 16, "\n".join(q["sql"] for q in captured)
+    assert len(captured) == 17, "\n".join(q["sql"] for q in captured)
 
 
 @pytest.mark.parametrize("extra", [0, 4])
 def test_an_organisation_summary_costs_the_same_queries_for_3_and_7_classes(cast, work, extra):
     # given
     add_classes(cast, extra)
+    analyst = organisation_analyst(cast)
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        data = mutate(analyst, ORGANISATION, {"term": "HT2026"})
+
+    # then
+    assert [summary["name"] for summary in data["organisationSummary"]] == [ORGANISER]
+    assert len(captured) == 16, "\n".join(q["sql"] for q in captured)
+
+
+# -- kept for a while ------------------------------------------------------------
+
+TIMED = {
+    name: query.replace("csvUrl", "csvUrl countedAt")
+    for name, query in (("group", GROUP), ("school", SCHOOL), ("organisation", ORGANISATION))
+}
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                           "LOCATION": "summaries-test"}}  # fmt: skip
+
+
+@pytest.fixture
+def kept(settings: Any) -> None:
+    """Summaries kept for five minutes in this process's own cache."""
+    settings.CACHES = LOCAL_CACHE
+    settings.SUMMARY_CACHE_SECONDS = 300
+    cache.clear()
+
+
+def test_a_kept_summary_is_read_without_counting_until_it_is_counted_anew(cast, kept):
+    # given: 5A counted once, then a thirteenth pupil joins
+    group = class_of_twelve(cast)
+    variables = {"id": gid(group), "term": "HT2026"}
+    first = mutate(cast["principal"], TIMED["group"], variables)["groupSummary"]
+    GroupMembershipFactory(group=group, pupil=PupilFactory(school=cast.school), start_date=START)
+
+    # when
+    with CaptureQueriesContext(connection) as captured:
+        again = mutate(cast["principal"], TIMED["group"], variables)["groupSummary"]
+    cache.clear()
+    anew = mutate(cast["principal"], TIMED["group"], variables)["groupSummary"]
+
+    # then: the kept figures, and when they were counted, until counted anew
+    assert [again == first, len(captured)] == [True, 1]
+    assert [first["pupils"], anew["pupils"]] == [c(12), c(13)]
+    assert anew["countedAt"] > first["countedAt"]
+
+
+def test_a_kept_summary_still_answers_only_its_readers(cast, kept):
+    # given: Björkskolan's summary kept after its principal read it
+    variables = {"id": gid(cast.school), "term": "HT2026"}
+    assert mutate(cast["principal"], SCHOOL, variables)["schoolSummary"]["name"] == "Björkskolan"
+
+    # when
+    seen = {member: mutate(cast[member], SCHOOL, variables)["schoolSummary"]
+            for member in ("teacher", "other_principal", "stranger")}  # fmt: skip
+
+    # then
+    assert seen == {"teacher": None, "other_principal": None, "stranger": None}
+
+
+def test_refreshing_keeps_every_organiser_school_and_class_summary(cast, kept, settings):
+    # given
+    group = class_of_twelve(cast)
+    analyst = organisation_analyst(cast)
+
+    # when
+    kept_count = summaries_refresh("HT2026")
+    with CaptureQueriesContext(connection) as captured:
+        data = [
+            mutate(analyst, TIMED["organisation"], {"term": "HT2026"})["organisationSummary"][0],
+            mutate(analyst, TIMED["school"], {"id": gid(cast.school), "term": "HT2026"})[
+                "schoolSummary"],
+            mutate(analyst, TIMED["group"], {"id": gid(group), "term": "HT2026"})["groupSummary"],
+        ]  # fmt: skip
+    settings.SUMMARY_CACHE_SECONDS = 0
+    fresh = mutate(analyst, GROUP, {"id": gid(group), "term": "HT2026"})["groupSummary"]
+
+    # then: nothing counted on reading, and every level counted at once
+    expected = 1 + School.objects.count() + Group.objects.filter(
+        kind__in=[GroupKind.CLASS, GroupKind.DEPARTMENT]).count()  # fmt: skip
+    assert kept_count == expected
+    assert [summary["level"] for summary in data] == ["organisation", "school", "group"]
+    assert len({summary["countedAt"] for summary in data}) == 1
+    assert {key: value for key, value in data[2].items() if key != "countedAt"} == fresh
+    # Only the units and the reader's grants are read: none of what is counted.
+    tables = sorted({q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in captured})
+    assert tables == ["core_group", "core_groupmembership", "core_organisation", "core_school",
+                      "permissions_organisationgrant"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("seconds", "caches", "message"),
+    [
+        (0, LOCAL_CACHE, "Summaries are not kept (SUMMARY_CACHE_SECONDS=0); nothing to do."),
+        (300, LOCAL_CACHE, ("Summaries are kept in each server's own memory; set REDIS_URL "
+                            "so that the servers read what this command counts.")),
+    ],
+)  # fmt: skip
+def test_the_refresh_command_refuses_when_nothing_would_be_shared(settings, seconds, caches,
+                                                                  message):  # fmt: skip
+    # given
+    settings.SUMMARY_CACHE_SECONDS, settings.CACHES = seconds, caches
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        call_command("summaries_refresh", stdout=io.StringIO())
+
+    # then
+    assert str(refused.value) == message
+
+
+def test_the_refresh_command_counts_into_a_shared_cache(cast, settings, tmp_path):
+    # given: a cache every process reads (a folder here, Redis in production)
+    settings.SUMMARY_CACHE_SECONDS = 300
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                   "LOCATION": str(tmp_path)}}  # fmt: skip
+    out = io.StringIO()
+
+    # when
+    call_command("summaries_refresh", "--term", "HT2026", stdout=out)
+
+    # then
+    kept_count = 1 + School.objects.count() + Group.objects.filter(
+        kind__in=[GroupKind.CLASS, GroupKind.DEPARTMENT]).count()  # fmt: skip
+    assert out.getvalue() == f"{kept_count} summaries of HT2026 counted and kept for 300 s.\n"
+    assert isinstance(cache.get(f"summary:school:{cast.school.pk}:HT2026:5:"
+                                f"{timezone.localdate()}"), Summary)  # fmt: skip
+
+
+def test_the_refresh_command_refuses_a_bad_term(settings, tmp_path):
+    # given
+    settings.SUMMARY_CACHE_SECONDS = 300
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                                   "LOCATION": str(tmp_path)}}  # fmt: skip
+
+    # when
+    with pytest.raises(CommandError) as refused:
+        call_command("summaries_refresh", "--term", "HT26", stdout=io.StringIO())
+
+    # then
+    assert str(refused.value) == "--term 'HT26': A term is HT or VT and a year, e.g. HT2026."
+
+
+@pytest.mark.parametrize("extra", [0, 3])
+def test_an_organisation_summary_costs_the_same_queries_for_2_and_5_schools(cast, work, extra):
+    # given: more schools of the organiser, each with a class of pupils
+    for _ in range(extra):
+        group = GroupFactory(school=SchoolFactory(organisation=cast.school.organisation))
+        for _ in range(3):
+            GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school),
+                                   start_date=START)  # fmt: skip
     analyst = organisation_analyst(cast)
 
     # when
