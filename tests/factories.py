@@ -20,6 +20,9 @@ from core.models import (
     Guardianship,
     Organisation,
     Person,
+    PlanSection,
+    PlanTemplate,
+    PreparationQuestion,
     Pupil,
     PupilMentor,
     RelationType,
@@ -172,3 +175,22 @@ def teacher_of_class(size: int) -> User:
 def user_for(person: Person, **extra: Any) -> User:
     """A login for an existing roster person."""
     return UserFactory(person=person, **extra)  # type: ignore[no-any-return]
+
+
+def iup_template(
+    name: str = "IUP",
+) -> tuple[PlanTemplate, PreparationQuestion, PreparationQuestion]:
+    """A plan template of one section and two questions: the family's, then the staff's.
+
+    "Vad gillar du?" is put to the pupil and guardians, "Hur går det?" to
+    the teachers and the mentor.
+    """
+    template = PlanTemplate.objects.create(name=name, school_form=SchoolForm.COMPULSORY)
+    section = PlanSection.objects.create(template=template, order=1, title="Om mig")
+    family = PreparationQuestion.objects.create(
+        section=section, order=1, text="Vad gillar du?", roles=["pupil", "guardian"]
+    )
+    staff = PreparationQuestion.objects.create(
+        section=section, order=2, text="Hur går det?", roles=["teacher", "mentor"]
+    )
+    return template, family, staff

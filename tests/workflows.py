@@ -30,17 +30,16 @@ from core.models import (
     LearningLogEntry,
     LearningLogImage,
     Person,
-    PlanSection,
     PlanTemplate,
     PreparationQuestion,
     Prognosis,
     ReadConfirmation,
-    SchoolForm,
     User,
     WrittenAssessment,
 )
 from schema import schema
 from tests.cast import Cast
+from tests.factories import iup_template
 
 WRITABLE: tuple[type[models.Model], ...] = (
     DevelopmentPlan, Answer, ReadConfirmation, Goal, GoalStatusChange, WrittenAssessment,
@@ -74,14 +73,7 @@ def build_work(cast: Cast) -> Work:
     assert isinstance(teacher, User)
     pupil = cast["pupil"]
     assert isinstance(pupil, User)
-    template = PlanTemplate.objects.create(name="IUP", school_form=SchoolForm.COMPULSORY)
-    section = PlanSection.objects.create(template=template, order=1, title="Om mig")
-    pupil_question = PreparationQuestion.objects.create(
-        section=section, order=1, text="Vad gillar du?", roles=["pupil", "guardian"]
-    )
-    staff_question = PreparationQuestion.objects.create(
-        section=section, order=2, text="Hur går det?", roles=["teacher", "mentor"]
-    )
+    template, pupil_question, staff_question = iup_template()
     plan = DevelopmentPlan.objects.create(
         pupil=cast.alva, term="HT2026", template=template, started_by=teacher, changed_by=teacher
     )

@@ -32,14 +32,7 @@ QUIET = 0.3  # seconds to wait for a message that must not come
 async def open_badge(user: User) -> WebsocketCommunicator:
     """A socket signed in with a fresh token of `user`, subscribed to the badge."""
     _, secret = await database_sync_to_async(token_create)(user=user, name="test")
-    socket = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])
-    connected, _ = await socket.connect()
-    assert connected
-    await socket.send_json_to({"type": "connection_init",
-                               "payload": {"authorization": f"Bearer {secret}"}})  # fmt: skip
-    assert (await socket.receive_json_from())["type"] == "connection_ack"
-    await socket.send_json_to({"id": "1", "type": "subscribe", "payload": {"query": BADGE}})
-    return socket
+    return await open_badge_on(secret)
 
 
 async def next_badge(socket: WebsocketCommunicator) -> dict[str, Any]:

@@ -35,13 +35,9 @@ from core.models import (
     Group,
     GroupKind,
     LearningLogEntry,
-    PlanSection,
-    PlanTemplate,
-    PreparationQuestion,
     Prognosis,
     Pupil,
     School,
-    SchoolForm,
     Subject,
     User,
     WrittenAssessment,
@@ -60,6 +56,7 @@ from tests.factories import (
     SchoolFactory,
     StaffAssignmentFactory,
     SubjectFactory,
+    iup_template,
     user_for,
 )
 from tests.workflows import mutate
@@ -261,14 +258,7 @@ def class_of_twelve(cast: Cast) -> Group:
         GroupMembershipFactory(group=group, pupil=pupil, start_date=START)
     for pupil, days in zip(pupils, (1, 2, 3, 5, 8, 13, 21, 60), strict=False):
         user_for(pupil.person, last_login=now - dt.timedelta(days=days))
-    template = PlanTemplate.objects.create(name="IUP 5", school_form=SchoolForm.COMPULSORY)
-    section = PlanSection.objects.create(template=template, order=1, title="Om mig")
-    family = PreparationQuestion.objects.create(
-        section=section, order=1, text="Vad gillar du?", roles=["pupil", "guardian"]
-    )
-    staff = PreparationQuestion.objects.create(
-        section=section, order=2, text="Hur går det?", roles=["teacher", "mentor"]
-    )
+    template, family, staff = iup_template("IUP 5")
     plans: dict[str, list[DevelopmentPlan]] = {}
     for term, agreed, draft in (("HT2026", 7, 5), ("VT2026", 12, 0), ("HT2025", 5, 0),
                                 ("VT2025", 2, 0)):  # fmt: skip
@@ -640,11 +630,7 @@ def test_the_csv_of_a_teaching_group_is_a_bad_request(cast):
 def add_classes(cast: Cast, count: int) -> None:
     """Classes of three in Björkskolan, each with plans, goals, assessments and more."""
     teacher = member_user(cast, "teacher")
-    template = PlanTemplate.objects.create(name="IUP 6", school_form=SchoolForm.COMPULSORY)
-    section = PlanSection.objects.create(template=template, order=1, title="Om mig")
-    question = PreparationQuestion.objects.create(
-        section=section, order=1, text="Vad gillar du?", roles=["pupil", "guardian"]
-    )
+    template, question, _ = iup_template("IUP 6")
     subject = Subject.objects.get(name="Matematik")
     for n in range(count):
         group = GroupFactory(school=cast.school, name=f"6{'ABCDEFGH'[n]}", school_year=6)
