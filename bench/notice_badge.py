@@ -150,10 +150,11 @@ print("BENCH " + json.dumps({
 }))
 """
 
-# Run by `manage.py shell -c` after the run: the work one socket does per event
+# Run by `manage.py shell -c` after the run: the work done per user and event
 # (`schema.notices.subscriptions`) timed in one process: a fresh user from the
-# token, then the badge; with `reconnect`, each step opens and closes its own
-# connection, as `database_sync_to_async` does when CONN_MAX_AGE is 0.
+# token, then the badge, on a kept connection as the servers' database threads
+# do (`subscriptions.shared.Batch`); with `reconnect`, each event opens and
+# closes a connection, as `database_sync_to_async` does when CONN_MAX_AGE is 0.
 WAKE_UP_COST = r"""
 import json, os, time
 from django.db import close_old_connections, connection
@@ -644,15 +645,20 @@ class Run:
             fresh = cost[f"{name} reconnect"]
             total, fresh_total = kept["user"] + kept["badge"], fresh["user"] + fresh["badge"]
             add(
-                f"    {name}: {fresh_total:.1f} ms with a new connection per event as served "
-                f"({total:.1f} ms on a kept one: user {kept['user']:.1f} + badge "
-                f"{kept['badge']:.1f}; SQL {kept['sql']:.1f} ms in {kept['queries']:.0f} queries)"
+                f"    {name}: {total:.1f} ms on a kept connection, as served (user "
+                f"{kept['user']:.1f} + badge {kept['badge']:.1f}; SQL through the ORM "
+                f"{kept['sql']:.1f} ms in {kept['queries']:.0f} queries); {fresh_total:.1f} ms "
+                "if each event opened a connection"
             )
-        guardian = cost["main guardian reconnect"]
+        from subscriptions.shared import DATABASE_THREADS
+
+        vendor = "postgresql" if engine.startswith("postgres") else engine
+        threads = DATABASE_THREADS.get(vendor, 1)
+        guardian = cost["main guardian"]
+        each = guardian["user"] + guardian["badge"]
         add(
-            f"    one DB thread per process: {busiest} users x "
-            f"{guardian['user'] + guardian['badge']:.1f} ms = "
-            f"~{busiest * (guardian['user'] + guardian['badge']) / 1000:.1f} s per change"
+            f"    {threads} database thread(s) per process: {busiest} users x {each:.1f} ms"
+            f" / {threads} = ~{busiest * each / threads:.0f} ms per change"
         )
         return "\n".join(lines)
 

@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from channels.db import database_sync_to_async
+from django.db import connections
 
 T = TypeVar("T")
 KEEP_SECONDS = 2.0
+# Threads of a process that answer its sockets' database work, each on its own
+# kept connection. On PostgreSQL two let the server work for two users at once
+# (more only queued on this two-core machine); SQLite runs in the process and
+# gains nothing but lock waits for the writers from a second reader.
+DATABASE_THREADS = {"postgresql": 2}
 
 
 class Shared:
@@ -55,22 +61,33 @@ class Shared:
 
 
 class Batch:
-    """Work for the database thread, gathered while it is busy, done in one trip.
+    """Work for the database, gathered while it is busy, done in few trips.
 
-    Every trip through `database_sync_to_async` opens and closes a database
-    connection (persistent connections are off under ASGI), which costs
-    more than the queries of one badge. After a change, the sockets of many
-    users wake at once: their work goes together, one connection for all,
-    and work that comes while a trip is under way goes in the next one.
+    After a change the sockets of many users wake at once. Their work is
+    split between a few threads of this process's own (`DATABASE_THREADS`),
+    so the database answers several users at a time, and work that comes
+    while a trip is under way goes in the next one. Each thread keeps its
+    connection: opening one cost more than a badge's queries (persistent
+    connections are off under ASGI, so `database_sync_to_async` opens and
+    closes one per call), and a kept connection keeps its prepared badge
+    statement. A connection is closed once an error leaves it unusable.
     """
 
     def __init__(self) -> None:
         self._waiting: list[tuple[Callable[[], Any], asyncio.Future[Any]]] = []
         self._running = False
         self._task: asyncio.Task[None] | None = None  # kept: the loop holds tasks weakly
+        self._executor: ThreadPoolExecutor | None = None
+        self.threads = 1
+
+    def _threads(self) -> ThreadPoolExecutor:
+        if self._executor is None:  # on first use, once the settings are read
+            self.threads = DATABASE_THREADS.get(connections["default"].vendor, 1)
+            self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="socket-db")
+        return self._executor
 
     async def run(self, work: Callable[[], T]) -> T:
-        """`work()` on the database thread, with whatever else is waiting."""
+        """`work()` on a database thread, with whatever else is waiting."""
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._waiting.append((work, future))
         if not self._running:
@@ -82,26 +99,43 @@ class Batch:
         self._task = asyncio.ensure_future(self._trips())
 
     async def _trips(self) -> None:
+        loop, executor = asyncio.get_running_loop(), self._threads()
         try:
             while self._waiting:
                 batch, self._waiting = self._waiting, []
-                try:
-                    outcomes = await database_sync_to_async(_each)([work for work, _ in batch])
-                except Exception as error:  # noqa: BLE001 -- the trip itself failed: tell every caller
-                    outcomes = [(False, error)] * len(batch)
-                for (_, future), (ok, value) in zip(batch, outcomes, strict=True):
-                    if future.done():
-                        continue  # its socket went away meanwhile
-                    if ok:
-                        future.set_result(value)
-                    else:
-                        future.set_exception(value)
+                shares = [batch[i :: self.threads] for i in range(min(self.threads, len(batch)))]
+                done = await asyncio.gather(
+                    *(loop.run_in_executor(executor, _each, [w for w, _ in share])
+                      for share in shares),
+                    return_exceptions=True,
+                )  # fmt: skip
+                for share, outcomes in zip(shares, done, strict=True):
+                    _settle(share, outcomes)
         finally:
             self._running = False
 
 
+def _settle(
+    share: list[tuple[Callable[[], Any], asyncio.Future[Any]]],
+    outcomes: list[tuple[bool, Any]] | BaseException,
+) -> None:
+    """Hand each caller its result or its error."""
+    if isinstance(outcomes, BaseException):  # the trip itself failed: tell every caller
+        outcomes = [(False, outcomes)] * len(share)
+    for (_, future), (ok, value) in zip(share, outcomes, strict=True):
+        if future.done():
+            continue  # its socket went away meanwhile
+        if ok:
+            future.set_result(value)
+        else:
+            future.set_exception(value)
+
+
 def _each(works: list[Callable[[], Any]]) -> list[tuple[bool, Any]]:
     """Run each piece of work, keeping its result or its error apart from the others'."""
+    for connection in connections.all(initialized_only=True):
+        if connection.errors_occurred and not connection.is_usable():
+            connection.close()  # reconnects on the next query
     outcomes: list[tuple[bool, Any]] = []
     for work in works:
         try:

@@ -84,28 +84,51 @@ def unread_count(viewer: Viewer) -> int:
 # The badge query, compiled once a day (`unread_badge`): stand-in ids, and the
 # positions among the parameters where a real user's ids go.
 STAND_IN_USER, STAND_IN_PERSON = -987_654_321, -987_654_323
+_NEVER_BY_ITSELF = 2**31 - 1  # psycopg's prepare threshold: only asked-for statements
 _BADGE_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], list[int], list[int]]] = {}
 
 
 def unread_badge(viewer: User) -> tuple[int, Notice | None]:
-    """The unread count and the newest unread notice, in one query.
+    """The unread count and the newest unread notice.
 
-    The same rows as `unread_count` and `notices_of(...).first()`. Building
-    and compiling the readable-notices filter (a union of every relation a
-    viewer may have) takes Django tens of milliseconds, the database one,
-    and a badge is asked after every change by every open socket's user.
-    The SQL is the same for every viewer but for the viewer's user and
-    person ids, which are parameters: so it is compiled once a day, for a
-    stand-in, and run with the viewer's ids in their places. Every relation
-    stays a subquery the database evaluates on each run, so a relation
-    gained or lost counts at once (tests compare it with a fresh compile).
+    The same as `unread_count` and `notices_of(...).first()`. Building and
+    compiling the readable-notices filter (a union of every relation a
+    viewer may have) takes Django tens of milliseconds, PostgreSQL several
+    more to plan it, and the database a millisecond to answer; a badge is
+    asked after every change by every open socket's user. The SQL is the
+    same for every viewer but for the viewer's user and person ids, which
+    are parameters: so it is compiled once a day, for a stand-in, and run
+    with the viewer's ids in their places; on PostgreSQL as a prepared
+    statement, planned once per connection. Every relation stays a subquery
+    the database evaluates on each run, so a relation gained or lost counts
+    at once (tests compare it with a fresh compile).
     """
     sql, params = badge_sql(viewer)
-    found = list(Notice.objects.raw(sql, params))
-    if not found:
+    if connection.vendor != "postgresql":
+        # Through the ORM, whose converters make the values Python's (aware datetimes).
+        found: list[Any] = list(Notice.objects.raw(sql, params))
+        return (int(found[0].unread_total), found[0]) if found else (0, None)
+    import psycopg  # noqa: PLC0415 -- only on PostgreSQL
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns preparing off; this lets `prepare=True` prepare the
+        # badge alone (nothing else is run often enough to pass it).
+        raw.prepare_threshold = _NEVER_BY_ITSELF
+    # Server-side binding, so the statement can be prepared and reused; psycopg
+    # gives every column its Python type (timestamptz as aware datetimes).
+    with psycopg.Cursor(raw) as cursor:
+        row = cursor.execute(sql, params, prepare=True).fetchone()
+    if row is None:
         return 0, None
-    newest: Any = found[0]  # carries the window's count beside its fields
-    return int(newest.unread_total), newest
+    *values, count = row
+    return int(count), Notice.from_db(connection.alias, _notice_columns(), values)
+
+
+def _notice_columns() -> list[str]:
+    """The notice's columns, in the order the badge query selects them."""
+    return [field.attname for field in Notice._meta.concrete_fields]
 
 
 def badge_sql(viewer: User) -> tuple[str, tuple[Any, ...]]:
@@ -134,8 +157,8 @@ def _badge_template(
     stand_in = User(pk=STAND_IN_USER, is_active=active)
     stand_in.person_id = STAND_IN_PERSON if has_person else None
     unread = notices_of(stand_in).filter(read_at__isnull=True)
-    first = unread.annotate(unread_total=Window(Count("pk")))[:1]
-    sql, params = first.query.sql_with_params()
+    first = unread.annotate(unread_total=Window(Count("pk")))
+    sql, params = first.values_list(*_notice_columns(), "unread_total")[:1].query.sql_with_params()
     users = [at for at, value in enumerate(params) if value == STAND_IN_USER]
     persons = [at for at, value in enumerate(params) if value == STAND_IN_PERSON]
     return sql, tuple(params), users, persons

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.db.models import Count, Window
 
-from core.models import User
+from core.models import Notice, User
 from core.selectors.notices import badge_sql, notices_of, unread_badge, unread_count
 from tests.cast import MEMBERS
 from tests.schema.notices.test_notices_api import VISIBLE, end_guardianship, fresh, seed
@@ -22,10 +22,19 @@ pytestmark = pytest.mark.django_db
 SIGNED_IN = [member for member in MEMBERS if member != "anonymous"]
 
 
+def fields(notice: Notice | None) -> dict[str, Any] | None:
+    """Every column of a notice, as loaded."""
+    if notice is None:
+        return None
+    return {f.attname: getattr(notice, f.attname) for f in Notice._meta.concrete_fields}
+
+
 def compiled_for(viewer: User) -> tuple[str, tuple[Any, ...]]:
     """What Django compiles for the viewer's badge, from scratch."""
     unread = notices_of(viewer).filter(read_at__isnull=True)
-    sql, params = unread.annotate(unread_total=Window(Count("pk")))[:1].query.sql_with_params()
+    columns = [field.attname for field in Notice._meta.concrete_fields]
+    first = unread.annotate(unread_total=Window(Count("pk"))).values_list(*columns, "unread_total")
+    sql, params = first[:1].query.sql_with_params()
     return sql, tuple(params)
 
 
@@ -63,10 +72,11 @@ def test_the_badge_counts_the_readable_unread_notices_and_shows_the_newest(work:
     # when
     count, newest = unread_badge(viewer)
 
-    # then
+    # then: the count, and the newest notice whole, as the ORM reads them
     texts = VISIBLE[member]
     assert (count, newest and newest.text) == (len(texts), texts[0] if texts else None)
-    assert count == unread_count(fresh(work.cast, member))
+    expected = notices_of(fresh(work.cast, member)).filter(read_at__isnull=True).first()
+    assert [count, fields(newest)] == [unread_count(fresh(work.cast, member)), fields(expected)]
 
 
 def test_a_relation_lost_after_the_query_was_compiled_counts_at_once(work: Work):
