@@ -368,6 +368,21 @@ def test_a_pupil_listed_twice_in_a_class_counts_once(cast):
     assert [twice == once, twice["pupils"]] == [True, c(12)]
 
 
+def test_a_terms_plans_read_the_same_in_its_own_summary_and_in_a_later_trend(cast):
+    # given: 5A, whose VT2025 plans (2 agreed of 12) are withheld
+    group = class_of_twelve(cast)
+
+    # when
+    trend = mutate(cast["principal"], GROUP, {"id": gid(group), "term": "HT2026"})[
+        "groupSummary"]["trend"]  # fmt: skip
+    own = [mutate(cast["principal"], GROUP, {"id": gid(group), "term": t["term"]})[
+        "groupSummary"]["plans"] for t in trend]  # fmt: skip
+
+    # then: asking each term's summary tells no more than the trend does
+    assert own == trend
+    assert trend[0] == plan_counts("VT2025", None, None, None)
+
+
 def test_every_reader_of_a_class_gets_the_same_figures(cast):
     # given
     group = class_of_twelve(cast)
