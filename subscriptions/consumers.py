@@ -78,6 +78,11 @@ async def on_behalf(
     return result
 
 
+def close_database_threads() -> None:
+    """Close the connections the sockets' database threads keep (tests, shutdown)."""
+    _batch.close()
+
+
 def _as_current_user(scope: dict[str, Any], work: Callable[[User], T]) -> tuple[User, T] | None:
     user = _current_user(scope)
     if user is None or terms_pending(user):

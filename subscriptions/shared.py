@@ -13,6 +13,7 @@ again. Results are kept for a moment for sockets that read the event late.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -79,6 +80,23 @@ class Batch:
         self._task: asyncio.Task[None] | None = None  # kept: the loop holds tasks weakly
         self._executor: ThreadPoolExecutor | None = None
         self.threads = 1
+
+    def close(self) -> None:
+        """Close every thread's kept connection (they reopen when next used).
+
+        A barrier holds each closing task until all have started, so each
+        runs on a thread of its own and closes that thread's connections.
+        """
+        if self._executor is None:
+            return
+        barrier = threading.Barrier(self.threads)
+
+        def close_here() -> None:
+            barrier.wait(timeout=10)
+            connections.close_all()
+
+        for done in [self._executor.submit(close_here) for _ in range(self.threads)]:
+            done.result(timeout=20)
 
     def _threads(self) -> ThreadPoolExecutor:
         if self._executor is None:  # on first use, once the settings are read

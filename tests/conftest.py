@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +15,15 @@ def pytest_report_header() -> list[str]:
     engine = str(settings.DATABASES["default"]["ENGINE"]).rsplit(".", 1)[-1]
     layer = str(settings.CHANNEL_LAYERS["default"]["BACKEND"]).rsplit(".", 1)[-1]
     return [f"database: {engine}, channel layer: {layer}"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _socket_connections_closed_at_the_end(django_db_setup: None) -> Iterator[None]:
+    """The sockets' database threads keep their connections; the test database goes at the end."""
+    yield
+    from subscriptions.consumers import close_database_threads  # noqa: PLC0415 -- after setup
+
+    close_database_threads()
 
 
 @pytest.fixture(autouse=True)
