@@ -78,6 +78,16 @@ def _statuses() -> list[Any]:
     return list(GoalStatus)
 
 
+def signed_in(request: Any, user: Any) -> Any:
+    """The request as AuthenticationMiddleware leaves it: `user`, and `auser` the view awaits."""
+
+    async def auser() -> Any:
+        return user
+
+    request.user, request.auser = user, auser
+    return request
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pupils", type=int, default=300)
@@ -124,8 +134,8 @@ def main() -> int:
     body = json.dumps({"query": QUERY, "variables": {"id": to_base64("Group", group.pk)}})
 
     def via_graphql() -> dict[str, Any]:
-        request = factory.post("/graphql/", body, content_type="application/json")
-        request.user = teacher
+        request = signed_in(factory.post("/graphql/", body, content_type="application/json"),
+                            teacher)  # fmt: skip
         response = async_to_sync(graphql)(request)
         return json.loads(response.content)  # type: ignore[no-any-return]
 

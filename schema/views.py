@@ -48,10 +48,7 @@ class GraphQLView(AsyncGraphQLView):  # type: ignore[type-arg]
     ) -> Any:
         """Check CSRF for session-carrying writes, then serve GraphQL."""
         # Loaded here, in async code, so resolvers and extensions read it freely.
-        # (A request built without AuthenticationMiddleware already has its user.)
-        auser = getattr(request, "auser", None)
-        if auser is not None:
-            request.user = await auser()
+        request.user = await request.auser()  # type: ignore[attr-defined]
         has_session = settings.SESSION_COOKIE_NAME in request.COOKIES
         if has_session and request.method not in _SAFE_METHODS:
             reason = csrf_failure(request)

@@ -57,9 +57,6 @@ class Shared:
         if self._futures.get(key) is future:
             del self._futures[key]
 
-    def __len__(self) -> int:
-        return len(self._futures)
-
 
 class Batch:
     """Work for the database, gathered while it is busy, done in few trips.
@@ -152,8 +149,10 @@ def _settle(
 def _each(works: list[Callable[[], Any]]) -> list[tuple[bool, Any]]:
     """Run each piece of work, keeping its result or its error apart from the others'."""
     for connection in connections.all(initialized_only=True):
-        if connection.errors_occurred and not connection.is_usable():
-            connection.close()  # reconnects on the next query
+        if connection.errors_occurred:
+            if not connection.is_usable():
+                connection.close()  # reconnects on the next query
+            connection.errors_occurred = False
     outcomes: list[tuple[bool, Any]] = []
     for work in works:
         try:

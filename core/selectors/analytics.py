@@ -119,10 +119,7 @@ def organisation_summary(organisation: Organisation, term: str) -> Summary:
     """An organiser's summary over all its schools and their classes."""
 
     def count() -> Summary:
-        schools = list(School.objects.filter(organisation=organisation).order_by("name", "pk"))
-        classes = classes_of(Q(school__organisation=organisation))
-        return _organisation(organisation, schools, _by_school(classes),
-                             class_cells(classes, term), term)  # fmt: skip
+        return _organisation(organisation, *_organisation_counts(organisation, term), term)
 
     return _kept(("organisation", organisation.pk, term), count)
 
@@ -136,9 +133,7 @@ def summaries_refresh(term: str) -> int:
     """
     kept = 0
     for organisation in Organisation.objects.order_by("pk"):
-        schools = list(School.objects.filter(organisation=organisation).order_by("name", "pk"))
-        classes = classes_of(Q(school__organisation=organisation))
-        by_school, cells = _by_school(classes), class_cells(classes, term)
+        schools, by_school, cells = _organisation_counts(organisation, term)
         counted = timezone.now()  # one count for all three levels
 
         def keep(key: tuple[Any, ...], summary: Summary, at: dt.datetime = counted) -> None:
@@ -153,6 +148,15 @@ def summaries_refresh(term: str) -> int:
             kept += 1 + len(by_school.get(school.pk, []))
         kept += 1
     return kept
+
+
+def _organisation_counts(
+    organisation: Organisation, term: str
+) -> tuple[list[School], Classes, dict[int, dict[Key, int]]]:
+    """An organiser's schools, their classes, and every class's counts."""
+    schools = list(School.objects.filter(organisation=organisation).order_by("name", "pk"))
+    classes = classes_of(Q(school__organisation=organisation))
+    return schools, _by_school(classes), class_cells(classes, term)
 
 
 def _group(name: str, cells: dict[Key, int], term: str) -> Summary:
