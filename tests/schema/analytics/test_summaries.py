@@ -167,8 +167,23 @@ def plan_counts(term: str, agreed: int | None, draft: int | None, none: int | No
 # -- who may ask ---------------------------------------------------------------
 
 
+@pytest.fixture(params=["counted", "kept"])
+def summaries(request: pytest.FixtureRequest, cast: Cast, settings: Any) -> str:
+    """Summaries counted when asked, or every one kept ahead (`summaries_refresh`).
+
+    Kept, a summary is there before any reader asks: who may read it must
+    still be checked on each request.
+    """
+    if request.param == "kept":
+        settings.CACHES = LOCAL_CACHE
+        settings.SUMMARY_CACHE_SECONDS = 300
+        cache.clear()
+        summaries_refresh("HT2026")
+    return str(request.param)
+
+
 @pytest.mark.parametrize("member", MEMBERS)
-def test_who_reads_which_summary(cast, member):
+def test_who_reads_which_summary(cast, summaries, member):
     # when
     data = mutate(cast[member], EVERY, every_summary(cast))
 
@@ -217,7 +232,7 @@ def test_a_grant_on_another_organiser_reads_only_that_one(cast):
 
 
 @pytest.mark.parametrize("member", MEMBERS)
-def test_the_csv_answers_the_same_readers(cast, member):
+def test_the_csv_answers_the_same_readers(cast, summaries, member):
     # given
     client = client_for(cast[member])
     urls = {"3A": f"/analytics/group/{cast.class_3a.pk}.csv",
