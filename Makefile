@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed
 DEMO_PUPILS ?= 300
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The GraphQL over HTTP audit runs under Node where npm is installed (CI installs it).
+AUDIT := tests/audit
+AUDIT_STAMP := $(AUDIT)/node_modules/.package-lock.json
+NPM := $(shell command -v npm)
 
 .PHONY: venv run serve test lint schema bench clean
 
@@ -29,8 +33,11 @@ serve: $(STAMP)
 	$(BIN)/daphne -b $(HOST) -p $(PORT) project.asgi:application
 
 ## test: the whole suite (SQLite and in-memory channels unless DATABASE_URL/REDIS_URL are set)
-test: $(STAMP)
+test: $(STAMP) $(if $(NPM),$(AUDIT_STAMP))
 	$(BIN)/pytest
+
+$(AUDIT_STAMP): $(AUDIT)/package.json $(AUDIT)/package-lock.json
+	npm ci --prefix $(AUDIT) --no-audit --no-fund
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -48,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/notice_badge.py
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache $(AUDIT)/node_modules

@@ -1,9 +1,18 @@
-"""Django admin for the roster: searchable, identity numbers masked in lists."""
+"""Django admin for the roster: searchable, identity numbers masked.
+
+A personal identity number is never an editable field here, and shows in
+full only to a school administrator of the person (the same rule as the
+API, `permissions.rules.can_read_civic_no`); superusers see the birth date.
+"""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from guardian.admin import GuardedModelAdmin
 
 from core.identity import mask_civic_number
@@ -21,6 +30,10 @@ from core.models import (
     StaffAssignment,
     User,
 )
+from permissions.rules import can_read_civic_no
+
+_CIVIC_SEPARATORS = re.compile(r"[\s+-]")
+_CIVIC_NO = re.compile(r"\d{8}(?:\d{4}|[A-Za-z]{2}\d{2})")
 
 
 @admin.register(Person)
@@ -28,11 +41,27 @@ class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = ("family_name", "given_name", "masked_civic_no", "security_marking")
     list_filter = ("security_marking",)
     search_fields = ("family_name", "given_name", "email", "=civic_no")
+    exclude = ("civic_no",)  # imported from the register, never typed in here
 
     @admin.display(description="personal identity number")
     def masked_civic_no(self, person: Person) -> str:
-        """Birth date only; the full number shows on the person's own page."""
+        """Birth date only, for anyone who is not the person's school administrator."""
         return mask_civic_number(person.civic_no) if person.civic_no else ""
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Person | None = None
+    ) -> list[str] | tuple[str, ...]:
+        """The full number read-only for the person's school administrator, else masked."""
+        shown = "civic_no" if obj is not None and can_read_civic_no(request.user, obj) else None
+        return (*super().get_readonly_fields(request, obj), shown or "masked_civic_no")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Person], search_term: str
+    ) -> tuple[QuerySet[Person], bool]:
+        """Find a number typed with a separator (20100314-1234) as stored."""
+        joined = _CIVIC_SEPARATORS.sub("", search_term)
+        term = joined.upper() if _CIVIC_NO.fullmatch(joined) else search_term
+        return super().get_search_results(request, queryset, term)
 
 
 @admin.register(User)
@@ -122,5 +151,10 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         "last_used_at",
     )
     search_fields = ("user__username", "name", "prefix")
-    readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
-    raw_id_fields = ("user",)
+    # Revoke here; a token's owner and lifetime are set once, by the service
+    # (`manage.py token_create` or `tokenCreate`), which alone shows the secret.
+    readonly_fields = ("user", "prefix", "digest", "created_at", "expires_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:  # noqa: ARG002
+        """Tokens are made where their secret can be shown once."""
+        return False

@@ -36,12 +36,25 @@ one the viewer teaches the pupil. Any other text allows: the role itself
 ("own", "own school", "own groups") is what relates viewer and object.
 Protected identity (skyddade personuppgifter), guardians' opt-in to show
 contact details, and the 18-year rule are field rules below the table.
+
+Field rules, one function each, called by every path that shows the field:
+
+| field | function | who sees it |
+|---|---|---|
+| phone, email | `shows_contact_details` | the person; staff of the person's children ("guardian contact details"); guardians in a class with one of the children, if the person opted in and is not protected |
+| street, postal code, locality | `shows_address` | the person and staff of the children; never another family; never for protected identity |
+| identity number | `can_read_civic_no` | school administrators of a school the person belongs to |
+| pupil's name | `shown_name` | the name in the pupil's circle, else the alias when protected |
+| author's name | `display_name` | the name to self and school staff, else the alias when protected |
+| row in a class or contact list | `in_class_list` | nobody's for protected identity |
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -74,7 +87,7 @@ from permissions.relations import (
     staff_roles_anywhere,
     taught_group_ids,
     today,
-    visible_groups,
+    visible_pupils,
 )
 
 COLUMNS: dict[str, tuple[Role, ...]] = {
@@ -109,8 +122,10 @@ ROWS: dict[str, tuple[Capability, ...]] = {
 
 
 def _parse(doc: str) -> dict[Capability, dict[Role, str]]:
-    """The table in the docstring as capability -> role -> cell."""
-    lines = [line for line in doc.splitlines() if line.startswith("| ")]
+    """The first table in the docstring as capability -> role -> cell."""
+    rows = itertools.dropwhile(lambda line: not line.startswith("| "), doc.splitlines())
+    table = itertools.takewhile(lambda line: line.startswith("|"), rows)
+    lines = [line for line in table if line.startswith("| ")]
     header = [cell.strip() for cell in lines[0].strip("|").split("|")][1:]
     policy: dict[Capability, dict[Role, str]] = {}
     for line in lines[1:]:
@@ -147,6 +162,15 @@ def cell_allows(capability: Capability, role: Role, *, directed_at: Role | None 
 def allows(capability: Capability, roles: Iterable[Role], **qualifiers: object) -> bool:
     """True when any of the viewer's roles is allowed by the table."""
     return any(cell_allows(capability, role, **qualifiers) for role in roles)  # type: ignore[arg-type]
+
+
+# Who sees a class's overview, a line per pupil of the whole class (not a
+# row of the table, whose cells relate a viewer to one pupil or group): the
+# staff who can read every page in it.
+OVERVIEW_ROLES = frozenset({Role.TEACHER, Role.MENTOR, Role.PRINCIPAL, Role.SCHOOL_ADMIN})
+# The roles of a family. They open the family's own rows, never another
+# family's details: "own" in the guardian column is the guardian's own.
+FAMILY_ROLES = frozenset({Role.PUPIL, Role.GUARDIAN})
 
 
 # -- roles ----------------------------------------------------------------
@@ -285,6 +309,16 @@ def can_read_class_list(viewer: Viewer, group: Group) -> bool:
     return allows(Capability.READ_CLASS_LIST, group_roles(viewer, group))
 
 
+def can_read_contact_list(viewer: Viewer, group: Group) -> bool:
+    """The group's contact list at all; which details it shows is `listed_contact_facts`."""
+    return allows(Capability.READ_GUARDIAN_CONTACTS, group_roles(viewer, group))
+
+
+def can_read_group_overview(viewer: Viewer, group: Group) -> bool:
+    """A class at a glance, a line per pupil: the staff who read every page in it."""
+    return bool(group_roles(viewer, group) & OVERVIEW_ROLES)
+
+
 def can_read_group_summary(viewer: Viewer, group: Group) -> bool:
     """Class-level summaries of the group (never a single pupil)."""
     return allows(Capability.READ_SUMMARIES, group_roles(viewer, group))
@@ -410,10 +444,116 @@ def can_move_goal(viewer: Viewer, goal: Goal, to_status: str) -> bool:
 
 
 # -- field rules ------------------------------------------------------------
+# One function per field, and every path that shows the field ends in it.
+# Contact details: a path that shows one person gathers the facts with a
+# few queries (`contact_facts`), a list gathers them once for all its rows
+# (`listed_contact_facts`); both are answered by the same pure functions, so
+# the two cannot disagree. A selector or resolver never decides a role.
+
+
+@dataclass(frozen=True)
+class ContactFacts:
+    """What decides which of a person's contact details a viewer sees.
+
+    `roles` are the viewer's roles toward the person's children: staff
+    roles toward a child, and GUARDIAN when the viewer is a guardian in a
+    group one of the children is in (a family of the class).
+    """
+
+    own: bool
+    roles: frozenset[Role]
+    protected: bool
+    opted_in: bool
+
+
+def shows_contact_details(facts: ContactFacts) -> bool:
+    """Phone and email: own, the children's staff, families of the class by opt-in.
+
+    The children's staff are the roles the "guardian contact details" row
+    allows, family roles aside. A guardian with protected identity is shown
+    to no other family, whatever the opt-in says.
+    """
+    if facts.own or _staff_of_children(facts.roles):
+        return True
+    return Role.GUARDIAN in facts.roles and facts.opted_in and not facts.protected
+
+
+def shows_address(facts: ContactFacts) -> bool:
+    """Street, postal code and locality: own and the children's staff only.
+
+    Never another family, opt-in or not (the opt-in is for phone and email),
+    and never for protected identity; docs/access-model.md says why.
+    """
+    return not facts.protected and (facts.own or _staff_of_children(facts.roles))
+
+
+def _staff_of_children(roles: frozenset[Role]) -> bool:
+    return allows(Capability.READ_GUARDIAN_CONTACTS, roles - FAMILY_ROLES)
+
+
+def contact_facts(viewer: Viewer, person: Person, day: dt.date | None = None) -> ContactFacts:
+    """`ContactFacts` of one person toward the viewer, from the roster."""
+    own = _own(viewer, person)
+    roles = frozenset() if own else _roles_toward_children(viewer, person, day or today())
+    return ContactFacts(
+        own=own,
+        roles=roles,
+        protected=person.has_protected_identity,
+        opted_in=person.contact_visible_to_families,
+    )
+
+
+def _own(viewer: Viewer, person: Person) -> bool:
+    me = person_of(viewer)
+    return me is not None and me == person.pk
+
+
+def _roles_toward_children(viewer: Viewer, person: Person, day: dt.date) -> frozenset[Role]:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return frozenset()
+    guarded = Guardianship.objects.filter(active_on(day), guardian_id=person.pk)
+    children = Pupil.objects.filter(pk__in=guarded.values("pupil_id"))
+    roles = {role for child in children for role in role_of(viewer, child, day) - FAMILY_ROLES}
+    groups = GroupMembership.objects.filter(active_on(day), pupil__in=children).values("group_id")
+    classmates = GroupMembership.objects.filter(
+        active_on(day), group_id__in=groups, pupil_id__in=guardian_pupil_ids(viewer, day)
+    )
+    if classmates.exists():
+        roles.add(Role.GUARDIAN)
+    return frozenset(roles)
+
+
+def listed_contact_facts(viewer: Viewer, group: Group, person: Person) -> ContactFacts:
+    """`ContactFacts` of a guardian of one of the group's pupils, in the group's lists.
+
+    The viewer's roles toward the group are roles toward each of its pupils
+    (the group's staff are every member's staff; a guardian in the group is
+    a family of the class). They are memoised, so a list of any length
+    costs no query per person.
+    """
+    return ContactFacts(
+        own=_own(viewer, person),
+        roles=group_roles(viewer, group),
+        protected=person.has_protected_identity,
+        opted_in=person.contact_visible_to_families,
+    )
+
+
+def can_read_contact_details(viewer: Viewer, person: Person) -> bool:
+    """A person's phone and email (`shows_contact_details`)."""
+    return shows_contact_details(contact_facts(viewer, person))
+
+
+def can_read_address(viewer: Viewer, person: Person) -> bool:
+    """A person's postal address (`shows_address`)."""
+    return shows_address(contact_facts(viewer, person))
 
 
 def can_read_civic_no(viewer: Viewer, person: Person) -> bool:
-    """Identity numbers: school administrators of a school the person belongs to."""
+    """Identity numbers: school administrators of a school the person belongs to.
+
+    No path of the API shows one today; an export that does calls this.
+    """
     if not viewer.is_authenticated:
         return False
     schools = school_ids_with(viewer, (Grant.SCHOOL_ADMIN,))
@@ -423,42 +563,24 @@ def can_read_civic_no(viewer: Viewer, person: Person) -> bool:
     return related.exists()
 
 
-def can_read_contact_details(viewer: Viewer, guardian: Person) -> bool:
-    """A guardian's phone and email: own, staff of a child, or families if opted in.
-
-    A guardian with protected identity is shown to no other family, whatever
-    the opt-in says.
-    """
-    if not viewer.is_authenticated:
-        return False
-    if guardian.pk == person_of(viewer):
-        return True
-    children = [
-        g.pupil
-        for g in Guardianship.objects.filter(guardian_id=guardian.pk).select_related("pupil")
-    ]
-    # "own" in the guardian column means the guardian's own details, not a
-    # co-guardian's: family roles toward the child open nothing here.
-    staff_roles = (role_of(viewer, child) - {Role.GUARDIAN, Role.PUPIL} for child in children)
-    if any(allows(Capability.READ_GUARDIAN_CONTACTS, roles) for roles in staff_roles):
-        return True
-    if guardian.has_protected_identity or not guardian.contact_visible_to_families:
-        return False
-    groups = GroupMembership.objects.filter(pupil__in=children).values("group_id")
-    return visible_groups(viewer).filter(pk__in=groups).exists()
-
-
-def can_read_address(viewer: Viewer, person: Person) -> bool:
-    """Postal address: never for protected identity, else as contact details."""
-    return not person.has_protected_identity and can_read_contact_details(viewer, person)
-
-
 def shown_name(viewer: Viewer, pupil: Pupil) -> str:
-    """The pupil's name, or the alias outside the pupil's own circle when protected."""
+    """The pupil's name, or the alias outside the pupil's own circle when protected.
+
+    The circle is everyone with a role toward the pupil, who are exactly
+    those who see the pupil (`visible_pupils`). Asked only for protected
+    pupils and memoised, so a list of names costs at most one query more.
+    """
     person = pupil.person
-    if not person.has_protected_identity or role_of(viewer, pupil):
+    if not person.has_protected_identity or pupil.pk in _circle(viewer):
         return str(person)
     return person.alias
+
+
+def _circle(viewer: Viewer) -> frozenset[int]:
+    pupils = visible_pupils(viewer)
+    return memo(
+        viewer, ("circle", today()), lambda: frozenset(pupils.values_list("pk", flat=True))
+    )
 
 
 def in_class_list(person: Person) -> bool:

@@ -8,8 +8,8 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
-from core.models import User
-from core.services.tokens import bearer_secret, token_authenticate
+from core.models import ApiToken, User
+from core.services.tokens import bearer_secret, token_resolve
 
 INVALID_TOKEN = "The bearer token is invalid, expired or revoked."  # noqa: S105 - a message
 
@@ -20,11 +20,15 @@ def _unauthorized() -> JsonResponse:
     return response
 
 
-def _sign_in(request: HttpRequest, user: User) -> None:
+def _sign_in(request: HttpRequest, token: ApiToken) -> None:
+    user = token.user
+
     async def auser() -> User:
         return user
 
     request.user = user
+    # The token itself, so a token made on this request cannot outlive it.
+    request.auth_token = token  # type: ignore[attr-defined]
     request.auser = auser  # type: ignore[attr-defined]
     # A bearer token cannot be forged cross-site the way a cookie can.
     request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
@@ -51,18 +55,18 @@ class BearerTokenMiddleware:
             return self.__acall__(request)  # type: ignore[attr-defined,no-any-return]
         secret = bearer_secret(request.headers.get("Authorization"))
         if secret is not None:
-            user = token_authenticate(secret)
-            if user is None:
+            token = token_resolve(secret)
+            if token is None:
                 return _unauthorized()
-            _sign_in(request, user)
+            _sign_in(request, token)
         return self.get_response(request)  # type: ignore[no-any-return]
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         """The same, for the ASGI path."""
         secret = bearer_secret(request.headers.get("Authorization"))
         if secret is not None:
-            user = await sync_to_async(token_authenticate)(secret)
-            if user is None:
+            token = await sync_to_async(token_resolve)(secret)
+            if token is None:
                 return _unauthorized()
-            _sign_in(request, user)
+            _sign_in(request, token)
         return await self.get_response(request)  # type: ignore[no-any-return]

@@ -8,6 +8,8 @@ of settings lives in README.md.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +43,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "guardian",
+    "axes",
     "strawberry_django",
     "core",
     "permissions",
 ]
 
 MIDDLEWARE = [
+    "project.robots.NoIndexMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +59,8 @@ MIDDLEWARE = [
     "project.middleware.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a lockout seen by a login page into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -63,6 +69,8 @@ LOGIN_REDIRECT_URL = "/graphql/"
 ASGI_APPLICATION = "project.asgi.application"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "permissions.backends.RosterBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -197,6 +205,75 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12, minimum=60)
+# Open websockets check their credential this often (seconds) besides on every
+# operation and every credential event, so an expired session or token closes too.
+SOCKET_RECHECK_SECONDS = env_int("SOCKET_RECHECK_SECONDS", 60, minimum=1)
+
+# Failed sign-ins (django-axes, every path that calls authenticate: the
+# login mutation, /accounts/login/, the admin's login): LOGIN_FAILURE_LIMIT
+# failures for one login name, or LOGIN_ADDRESS_FAILURE_LIMIT from one client
+# address, refuse every try, right password or not, until
+# LOGIN_LOCKOUT_MINUTES after the last counted failure. Tries during a
+# lockout are not counted, so it ends on time; `manage.py axes_reset_username
+# NAME` (or axes_reset_ip, or the admin's access attempts) lifts it sooner.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 50, minimum=1)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Proxies (load balancers) in front of the service that append to
+# X-Forwarded-For; 0 takes the connecting address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # separately, name first
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "project.throttle.LoginAttemptHandler"
+AXES_CLIENT_IP_CALLABLE = "project.throttle.client_ip"
+AXES_COOLOFF_MESSAGE = "Too many failed sign-ins; try again later."
+# No row per successful sign-in: the failures are all the throttle needs,
+# and they are deleted once their cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Bearer tokens: every token expires, TOKEN_DEFAULT_DAYS after it is made
+# unless asked otherwise, and never later than TOKEN_MAX_DAYS.
+TOKEN_MAX_DAYS = env_int("TOKEN_MAX_DAYS", 365, minimum=1)
+TOKEN_DEFAULT_DAYS = env_int("TOKEN_DEFAULT_DAYS", 90, minimum=1)
+if TOKEN_MAX_DAYS > 3650 or TOKEN_DEFAULT_DAYS > TOKEN_MAX_DAYS:  # noqa: PLR2004 - ten years
+    msg = (
+        f"TOKEN_DEFAULT_DAYS={TOKEN_DEFAULT_DAYS} and TOKEN_MAX_DAYS={TOKEN_MAX_DAYS}: "
+        "the default must not exceed the maximum, nor the maximum 3650."
+    )
+    raise ImproperlyConfigured(msg)
+
+_ADMIN_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
+# First path segments the service answers itself; the admin may not shadow them.
+_ROUTES = frozenset(
+    {"accounts", "analytics", "graphql", "healthz", "media", "robots.txt", "static"}
+)
+
+
+def _admin_path(raw: str) -> str:
+    """The admin's URL prefix ('staff-7hq2/'), or '' for no admin at all."""
+    value = raw.strip()
+    if not value:
+        return ""
+    segments = value.split("/")
+    if (
+        segments[-1] != ""
+        or not all(_ADMIN_SEGMENT.fullmatch(segment) for segment in segments[:-1])
+        or segments[0] in _ROUTES
+    ):
+        msg = (
+            f"ADMIN_PATH={raw!r} must be path segments each ending in '/', without a "
+            "leading '/', e.g. 'staff-7hq2/', and not one of the service's own paths."
+        )
+        raise ImproperlyConfigured(msg)
+    return value
+
+
+# Where the Django admin answers. Unset: admin/ in development; with
+# DEBUG=0 no admin at all until a path is chosen (one hard to guess).
+ADMIN_PATH = _admin_path(env_str("ADMIN_PATH", "admin/" if DEBUG else ""))
 
 STRAWBERRY_DJANGO = {
     "FIELD_DESCRIPTION_FROM_HELP_TEXT": True,
@@ -209,4 +286,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # axes reports each sign-in at INFO; failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 
 from core.views import account_photo, blog_image, learning_log_image, summary_csv
 from project.health import healthz
+from project.robots import robots_txt
 from schema import schema
 from schema.views import GraphQLView
 
@@ -18,8 +19,8 @@ urlpatterns = [
     path(
         "", ensure_csrf_cookie(TemplateView.as_view(template_name="badge/page.html")), name="badge"
     ),
-    path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots-txt"),
     path("media/learning-log/<int:pk>", learning_log_image, name="learning-log-image"),
     path("media/blog/<int:pk>", blog_image, name="blog-image"),
     path("media/photo", account_photo, name="account-photo"),
@@ -40,3 +41,5 @@ urlpatterns = [
         name="graphql",
     ),
 ]
+if settings.ADMIN_PATH:  # unset in production means no admin (see settings)
+    urlpatterns.append(path(settings.ADMIN_PATH, admin.site.urls))

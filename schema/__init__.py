@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from django.conf import settings
-from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-)
+from strawberry.extensions import MaskErrors, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
@@ -20,12 +12,14 @@ from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.accounts.settings import SettingsMutation
 from schema.analytics.queries import AnalyticsQuery
-from schema.limits import max_cost_rule
+from schema.arguments import PAGE_MAX, ArgumentCheck
+from schema.limits import RequestLimits
 from schema.notices.mutations import NoticeMutation
 from schema.notices.queries import NoticeQuery
 from schema.notices.subscriptions import NoticeSubscription
 from schema.pages.plan_mutations import PlanMutation
 from schema.pages.record_mutations import RecordMutation
+from schema.reporting import Schema, unexpected
 from schema.roster.queries import RosterQuery
 from schema.service import ServiceQuery
 from schema.terms import TermsGate
@@ -41,30 +35,17 @@ class Mutation(AccountMutation, SettingsMutation, PlanMutation, RecordMutation, 
     pass
 
 
-def _unexpected(error: GraphQLError) -> bool:
-    """Mask what a resolver raised by accident; keep the errors written for clients.
-
-    Validation errors (depth, aliases, tokens, cost, unknown fields) have no
-    original error, and a resolver that raises `GraphQLError` means its message.
-    """
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
-
-
 def _extensions() -> list[object]:
     # Factories, not instances: strawberry builds fresh ones per request.
     extensions: list[object] = [
-        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=15),
         lambda: MaxTokensLimiter(max_token_count=2000),
-        lambda: AddValidationRules([max_cost_rule(settings.GRAPHQL_MAX_COST)]),
+        RequestLimits,  # validation without hints; depth, aliases, variables, cost, ids
+        ArgumentCheck,  # page sizes, cursors, global ids: a field error, not a fault
         TermsGate,
         DjangoOptimizerExtension,
     ]
-    if not settings.GRAPHQL_INTROSPECTION:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     if not settings.DEBUG:
-        extensions.append(lambda: MaskErrors(should_mask_error=_unexpected))
+        extensions.append(lambda: MaskErrors(should_mask_error=unexpected))
     return extensions
 
 
@@ -73,10 +54,10 @@ class Subscription(NoticeSubscription):
     pass
 
 
-schema = strawberry.Schema(
+schema = Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
     extensions=_extensions(),  # type: ignore[arg-type]
-    config=StrawberryConfig(relay_max_results=100),
+    config=StrawberryConfig(relay_max_results=PAGE_MAX),
 )  # type: ignore[arg-type]

@@ -34,6 +34,16 @@ class ErrorCode(enum.Enum):
     INVALID_CREDENTIALS = strawberry.enum_value(
         "invalid_credentials", description="Wrong username or password."
     )
+    LOGIN_THROTTLED = strawberry.enum_value(
+        "login_throttled",
+        description="Too many failed sign-ins for this login name or from this address; "
+        "try again later. Known and unknown names are answered alike.",
+    )
+    JSON_REQUIRED = strawberry.enum_value(
+        "json_required",
+        description="Sign-in and token mutations are taken only as an application/json "
+        "POST, never from a form that another site could post.",
+    )
 
 
 @strawberry.type(description="A problem with a mutation's input; nothing was changed.")

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from graphql import ExecutionResult, FieldNode, GraphQLError, SelectionNode
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from core.selectors.accounts import terms_pending
 
@@ -23,16 +25,43 @@ OPEN_ME_FIELDS = frozenset({"username", "displayName", "roles", "settings", "__t
 
 
 class TermsGate(SchemaExtension):
-    """Refuse operations of a user who owes the terms of use."""
+    """Refuse operations of a user who owes the terms of use.
+
+    Subscriptions are refused before they start, with the same error codes
+    as queries and mutations: graphql-transport-ws then sends an `error`
+    message, not a silent `complete`. A subscription needs a signed-in
+    viewer (NOT_AUTHENTICATED otherwise): every one of them follows a
+    person's own data.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.operation_type is OperationType.SUBSCRIPTION:
+            refusal = _subscription_refusal(context)
+            if refusal is not None:  # set before validation runs, so it answers alone
+                context.pre_execution_errors = [refusal]
+        yield
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if not _only_open_fields(context) and _pending(context.context):
-            context.result = ExecutionResult(data=None, errors=[GraphQLError(
-                "Accept the terms of use first (mutation termsAccept).",
-                extensions={"code": "TERMS_NOT_ACCEPTED"},
-            )])  # fmt: skip
+            context.result = ExecutionResult(data=None, errors=[_terms_error()])
         yield
+
+
+def _terms_error() -> GraphQLError:
+    return GraphQLError(
+        "Accept the terms of use first (mutation termsAccept).",
+        extensions={"code": "TERMS_NOT_ACCEPTED"},
+    )
+
+
+def _subscription_refusal(context: ExecutionContext) -> GraphQLError | None:
+    if not _user(context.context).is_authenticated:
+        return GraphQLError("Sign in first.", extensions={"code": "NOT_AUTHENTICATED"})
+    if not _only_open_fields(context) and _pending(context.context):
+        return _terms_error()
+    return None
 
 
 def _only_open_fields(context: ExecutionContext) -> bool:
@@ -63,6 +92,12 @@ def _pending(context: Any) -> bool:
     The HTTP view loads the user before executing, and a socket's scope
     holds a loaded one, so this reads a row already in memory.
     """
+    user = _user(context)
+    return user.is_authenticated and terms_pending(user)
+
+
+def _user(context: Any) -> Any:
+    """The request's or socket's user (AnonymousUser when there is none)."""
     request = None if context is None else context["request"]
     user = getattr(request, "user", None) or getattr(request, "scope", {}).get("user")
-    return user is not None and terms_pending(user)
+    return user or AnonymousUser()

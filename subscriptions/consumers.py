@@ -1,48 +1,174 @@
-"""The GraphQL websocket consumer: session or bearer-token identity."""
+"""The GraphQL websocket consumer: whom a socket speaks for, checked all along.
+
+A browser is known by its session cookie (AuthMiddlewareStack); other
+clients put `{"authorization": "Bearer ..."}` in the connection_init
+payload, and a bad token closes the socket with 4403 before anything runs.
+After that the credential is checked again before every operation (query,
+mutation and subscription alike), whenever an event says it may have ended
+(`subscriptions.publish.credentials_changed`, sent over Redis to every
+process) and every `SOCKET_RECHECK_SECONDS`. A socket whose credential has
+ended is closed with `CLOSE_ENDED`; one whose user accepted the terms of use
+and now owes a newer version, with `CLOSE_TERMS`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import Awaitable, Callable
 from importlib import import_module
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from channels.db import database_sync_to_async
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.utils.crypto import constant_time_compare
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 
 from core.models import User
 from core.selectors.accounts import terms_pending
 from core.services.tokens import bearer_secret, token_authenticate
+from subscriptions.publish import CREDENTIAL_EVENT, session_digest, user_group
 from subscriptions.shared import Batch, Shared
 
+# Close codes a client acts on: sign in again, or accept the terms first. The
+# codes alone tell them apart: Daphne sends no reason in its close frame.
+CLOSE_ENDED = (4401, "NOT_AUTHENTICATED")
+CLOSE_TERMS = (4412, "TERMS_NOT_ACCEPTED")
+
+logger = logging.getLogger(__name__)
 _shared = Shared()
 _batch = Batch()
 T = TypeVar("T")
+Credential = tuple[str, str]
+
+
+class _TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    """graphql-transport-ws, with every operation authenticated afresh."""
+
+    async def run_operation(self, operation: Operation[Any, Any]) -> None:
+        """Run the operation for whom the socket speaks now, or close the socket."""
+        if not await cast("GraphQLConsumer", self.view).authenticate_operation():
+            self.operations.pop(operation.id, None)
+            return
+        await super().run_operation(operation)
 
 
 class GraphQLConsumer(GraphQLWSConsumer):  # type: ignore[misc]
-    """graphql-transport-ws over Channels.
+    """graphql-transport-ws over Channels, for as long as the credential lasts."""
 
-    A browser is known by its session cookie (AuthMiddlewareStack). Other
-    clients put `{"authorization": "Bearer ..."}` in the connection_init
-    payload; a bad token closes the socket with 4403 before anything runs.
-    """
+    graphql_transport_ws_handler_class = _TransportHandler
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._watch_task: asyncio.Task[None] | None = None
+        self._terms_accepted = False
+        self._closed = False
 
     async def on_ws_connect(self, context: Any) -> Any:
-        """Swap in the token's user, or refuse the connection."""
+        """Settle whom the socket speaks for, or refuse the connection."""
         params = context.get("connection_params") or {}
         header = params.get("authorization") or params.get("Authorization")
         if header:
             secret = bearer_secret(str(header))
-            user = await database_sync_to_async(token_authenticate)(secret) if secret else None
+            user = await _batch.run(lambda: token_authenticate(secret)) if secret else None
             if user is None:
                 raise ConnectionRejectionError({"message": "Invalid or expired token."})
+            self.scope["credential"] = ("token", secret)
+        else:
+            key = getattr(self.scope.get("session"), "session_key", None)
+            user = await _batch.run(lambda: _session_user(key)) if key else None
+            if user is not None:
+                self.scope["credential"] = ("session", key)
+        if user is not None:
             self.scope["user"] = user
-            self.scope["bearer_secret"] = secret  # kept in memory to re-check it later
+            self._terms_accepted = not terms_pending(user)
+            self._watch_task = asyncio.ensure_future(self._watch(user.pk))
         return await super().on_ws_connect(context)
+
+    async def authenticate_operation(self) -> bool:
+        """Whether an operation may run now; a socket whose credential ended is closed.
+
+        Sockets that signed in with nothing run their operations anonymously.
+        """
+        if "credential" not in self.scope:
+            return True
+        return await self._recheck(event=None)
+
+    async def disconnect(self, code: int) -> None:
+        """Stop watching the credential, then let Strawberry finish the operations."""
+        if self._watch_task is not None:
+            self._watch_task.cancel()
+        await super().disconnect(code)
+
+    async def _watch(self, user_id: int) -> None:
+        """Check the credential on every credential event, and every little while."""
+        events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.listen_queues[CREDENTIAL_EVENT].add(events)  # held here: the set is weak
+        async with self.listen_to_channel(CREDENTIAL_EVENT, groups=[user_group(user_id)]):
+            while True:
+                try:
+                    message = await asyncio.wait_for(
+                        events.get(), timeout=settings.SOCKET_RECHECK_SECONDS
+                    )
+                except TimeoutError:
+                    event = None
+                else:
+                    if self._names_own_session(message):
+                        await self._close(CLOSE_ENDED)
+                        return
+                    event = str(message.get("id"))
+                try:
+                    holds = await self._recheck(event)
+                except Exception:  # the database away: the next check tries again
+                    logger.exception("Could not check a socket's credential")
+                    continue
+                if not holds:
+                    return
+
+    def _names_own_session(self, message: dict[str, Any]) -> bool:
+        kind, key = self.scope["credential"]
+        ended = message.get("ended_session")
+        return kind == "session" and ended is not None and ended == session_digest(key)
+
+    async def _recheck(self, event: str | None) -> bool:
+        """Whether the credential still holds; if not, the socket is closed."""
+        credential: Credential = self.scope["credential"]
+        if event is None:
+            user = await _batch.run(lambda: _current_user(credential))
+        else:  # every socket on the credential that got this event asks once
+            user = await _shared.get(
+                (credential, event, "check"), lambda: _batch.run(lambda: _current_user(credential))
+            )
+        if user is None:
+            await self._close(CLOSE_ENDED)
+            return False
+        if terms_pending(user):
+            if self._terms_accepted:  # a newer version since: ask again
+                await self._close(CLOSE_TERMS)
+                return False
+        else:
+            self._terms_accepted = True
+        self.scope["user"] = user
+        return True
+
+    async def _close(self, close: tuple[int, str]) -> None:
+        code, reason = close
+        self._closed = True
+        with contextlib.suppress(Exception):  # already closing from the other side
+            await self.close(code=code, reason=reason)
+
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        """Send, unless this side closed the socket: operations still running say no more."""
+        if not self._closed:
+            await super().send(text_data, bytes_data, close)
 
 
 async def on_behalf(
@@ -59,12 +185,12 @@ async def on_behalf(
     (`subscriptions.shared`).
     """
     scope = consumer.scope
-    credential = _credential(scope)
+    credential: Credential | None = scope.get("credential")
     if credential is None:
         return None
 
     def call() -> Awaitable[tuple[User, T] | None]:
-        return _batch.run(lambda: _as_current_user(scope, work))
+        return _batch.run(lambda: _as_current_user(credential, work))
 
     found: tuple[User, T] | None
     if event is None:
@@ -83,30 +209,20 @@ def close_database_threads() -> None:
     _batch.close()
 
 
-def _as_current_user(scope: dict[str, Any], work: Callable[[User], T]) -> tuple[User, T] | None:
-    user = _current_user(scope)
+def _as_current_user(credential: Credential, work: Callable[[User], T]) -> tuple[User, T] | None:
+    user = _current_user(credential)
     if user is None or terms_pending(user):
         return None
     return user, work(user)
 
 
-def _credential(scope: dict[str, Any]) -> tuple[str, str] | None:
-    """What the socket signed in with: its token, or its session."""
-    secret = scope.get("bearer_secret")
-    if secret:
-        return ("token", str(secret))
-    key = getattr(scope.get("session"), "session_key", None)
-    return ("session", str(key)) if key else None
+def _current_user(credential: Credential) -> User | None:
+    """The active user a token or session still belongs to (on a database thread)."""
+    kind, value = credential
+    return token_authenticate(value) if kind == "token" else _session_user(value)
 
 
-def _current_user(scope: dict[str, Any]) -> User | None:
-    secret = scope.get("bearer_secret")
-    if secret:
-        return token_authenticate(str(secret))
-    session = scope.get("session")
-    key = getattr(session, "session_key", None)
-    if not key:
-        return None
+def _session_user(key: str) -> User | None:
     # A fresh store: the socket's own copy still holds what it read at connect.
     stored = import_module(settings.SESSION_ENGINE).SessionStore(session_key=key)
     user = User.objects.filter(pk=stored.get(SESSION_KEY), is_active=True).first()

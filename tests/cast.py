@@ -13,17 +13,44 @@ Ekskolan, another school of the same organiser, has Omar.
 - shared: Siv, a special-needs teacher Alva's page is shared with (a grant).
 - stranger: Stig, known to the roster, related to nobody.
 - anonymous: not signed in.
+
+`add_combinations` adds people who hold several roles at once, each with a
+child of their own in 3A unless said otherwise, and Elis's guardians, whose
+details they are shown or not:
+
+- guardian_analytics: Gun, also analytics for Björkskolan (the child's school).
+- guardian_analytics_elsewhere: Hans, also analytics for Ekskolan.
+- guardian_teacher: Ines, also teaches 3A (a teacher whose child is in the class).
+- guardian_teacher_other_class: Jon, also teaches 3B at the same school.
+- guardian_teacher_elsewhere: Kim, also teaches 7A at Ekskolan.
+- guardian_principal: Lena, also Rektor of Björkskolan.
+- guardian_principal_elsewhere: Måns, also Rektor of Ekskolan.
+- pupil_employed: Lisa, a pupil in 3A who also teaches 3B (employed there).
+- pupil_teacher: Mia, a pupil in 3B who also teaches 3A.
+- Elis's guardians: Erik shows his phone and email to the class, Fia does
+  not, Dana has protected identity and opted in all the same. Each has an
+  address on file (Dana's kept from before the marking).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from guardian.shortcuts import assign_perm
 
-from core.models import DutyRole, Group, Person, Pupil, School, StaffRole, Subject, User
+from core.models import (
+    DutyRole,
+    Group,
+    Person,
+    Pupil,
+    School,
+    SecurityMarking,
+    StaffRole,
+    Subject,
+    User,
+)
 from permissions.codenames import Grant
 from permissions.relations import Role
 from tests.factories import (
@@ -60,6 +87,19 @@ COLUMN_ROLE: dict[str, Role | None] = {
     "stranger": None,
     "anonymous": None,
 }
+# Members who hold several roles at once (`add_combinations`), by first name:
+# guardians of a child in 3A, and pupils.
+COMBINED_GUARDIANS = {
+    "guardian_analytics": "Gun",
+    "guardian_analytics_elsewhere": "Hans",
+    "guardian_teacher": "Ines",
+    "guardian_teacher_other_class": "Jon",
+    "guardian_teacher_elsewhere": "Kim",
+    "guardian_principal": "Lena",
+    "guardian_principal_elsewhere": "Måns",
+}
+COMBINED_PUPILS = {"pupil_employed": "Lisa", "pupil_teacher": "Mia"}
+COMBINATIONS = (*COMBINED_GUARDIANS, *COMBINED_PUPILS)
 
 
 @dataclass
@@ -77,6 +117,7 @@ class Cast:
     maths: Subject
     swedish: Subject
     users: dict[str, User | AnonymousUser]
+    people: dict[str, Person] = field(default_factory=dict)
 
     def __getitem__(self, member: str) -> User | AnonymousUser:
         return self.users[member]
@@ -141,3 +182,76 @@ def build_cast(start: dt.date = dt.date(2026, 8, 15)) -> Cast:
     assign_perm(Grant.PUPIL_SHARE.perm, users["shared"], pupils["Alva"])
     return Cast(school, other_school, class_3a, class_3b, pupils["Alva"], pupils["Elis"],
                 pupils["Nora"], pupils["Omar"], maths, swedish, users)  # fmt: skip
+
+
+def add_combinations(cast: Cast, start: dt.date = dt.date(2026, 8, 15)) -> Cast:
+    """Add the members of `COMBINATIONS` and Elis's guardians to the cast."""
+    class_7a = Group.objects.get(school=cast.other_school, name="7A")
+    people: dict[str, Person] = {}
+    for member, name in COMBINED_GUARDIANS.items():
+        people[member] = _person(name)
+        child = PupilFactory(person__given_name=f"{name}sbarn", school=cast.school)
+        GroupMembershipFactory(group=cast.class_3a, pupil=child, start_date=start)
+        GuardianshipFactory(pupil=child, guardian=people[member])
+    for member, group in (("pupil_employed", cast.class_3a), ("pupil_teacher", cast.class_3b)):
+        pupil = PupilFactory(person__given_name=COMBINED_PUPILS[member], school=cast.school)
+        GroupMembershipFactory(group=group, pupil=pupil, start_date=start)
+        people[member] = pupil.person
+    cast.users.update({member: user_for(person) for member, person in people.items()})
+    assign_perm(Grant.ANALYTICS.perm, cast.users["guardian_analytics"], cast.school)
+    assign_perm(
+        Grant.ANALYTICS.perm, cast.users["guardian_analytics_elsewhere"], cast.other_school
+    )
+    for member, group in (
+        ("guardian_teacher", cast.class_3a),
+        ("guardian_teacher_other_class", cast.class_3b),
+        ("guardian_teacher_elsewhere", class_7a),
+        ("pupil_employed", cast.class_3b),
+        ("pupil_teacher", cast.class_3a),
+    ):
+        StaffAssignmentFactory(
+            staff=people[member], group=group, subject=cast.maths, start_date=start
+        )
+    for member, school in (
+        ("guardian_principal", cast.school),
+        ("guardian_principal_elsewhere", cast.other_school),
+    ):
+        DutyFactory(person=people[member], school=school, role=DutyRole.PRINCIPAL)
+    cast.people.update(_elis_guardians(cast))
+    return cast
+
+
+def _elis_guardians(cast: Cast) -> dict[str, Person]:
+    """Erik (opted in), Fia (not) and Dana (protected, opted in), all custodians of Elis."""
+    guardians: dict[str, Person] = {
+        "erik": PersonFactory(
+            given_name="Erik",
+            family_name="Elev",
+            phone="070-000 00 02",
+            street_address="Storgatan 1",
+            postal_code="123 45",
+            locality="Exempelby",
+            contact_visible_to_families=True,
+        ),
+        "fia": PersonFactory(
+            given_name="Fia",
+            family_name="Elev",
+            phone="070-000 00 03",
+            street_address="Lillgatan 2",
+            postal_code="123 46",
+            locality="Exempelby",
+        ),
+        "dana": PersonFactory(
+            given_name="Dana",
+            family_name="Skyddadsson",
+            phone="070-000 00 04",
+            street_address="Hemlig väg 3",
+            postal_code="123 47",
+            locality="Exempelby",
+            security_marking=SecurityMarking.PROTECTED_REGISTRATION,
+            contact_visible_to_families=True,
+        ),
+    }
+    for person in guardians.values():
+        GuardianshipFactory(pupil=cast.elis, guardian=person)
+    return guardians

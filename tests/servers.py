@@ -33,6 +33,15 @@ STRANGER = "goran.sjoberg1@vh.exempelby.example.com"
 _START_TIMEOUT = 30.0
 
 
+def require(present: bool, what: str) -> None:
+    """Skip a test whose outside tool is missing here; fail it in CI, which installs it."""
+    if present:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is missing, though .ci/run installs it")
+    pytest.skip(f"needs {what} (.ci/run installs it)")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

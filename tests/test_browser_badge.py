@@ -20,19 +20,14 @@ from tests.servers import (
     daphne,
     demo_database,
     pupil_id,
+    require,
     token_for,
     write_log_entry,
 )
 
 webdriver = pytest.importorskip("selenium.webdriver")
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-pytestmark = [
-    pytest.mark.live,
-    pytest.mark.skipif(
-        CHROMIUM is None or DRIVER is None,
-        reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
-    ),
-]
+pytestmark = pytest.mark.live
 WAIT = 15  # seconds
 
 
@@ -40,6 +35,8 @@ WAIT = 15  # seconds
 def browser(tmp_path) -> Iterator[object]:
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
 
+    require(CHROMIUM is not None and DRIVER is not None,
+            "Debian's chromium and chromium-driver")  # fmt: skip
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",

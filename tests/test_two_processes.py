@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
 from tests.servers import (
     GUARDIAN,
+    PASSWORD,
+    ROOT,
     STRANGER,
     TEACHER,
     accept_terms,
     daphne,
     demo_database,
+    graphql,
     pupil_id,
     token_for,
     write_log_entry,
@@ -32,6 +41,10 @@ pytestmark = [
     ),
 ]
 BADGE = "subscription { noticeBadge { unreadCount newest { text } } }"
+DEACTIVATE = (
+    "from core.models import User; u = User.objects.get(username={!r}); "
+    "u.is_active = False; u.save()"
+)
 
 
 @contextmanager
@@ -85,3 +98,114 @@ def test_a_change_on_one_process_reaches_a_socket_on_the_other_and_no_stranger(t
             )  # fmt: skip
             assert strangers == ({"unreadCount": 0, "newest": None},) * 2
             assert (silent(stranger_here), silent(stranger_there)) == (True, True)
+
+
+def closed_with(socket: ClientConnection, timeout: float = 1.0) -> int:
+    """The close code the server sends within `timeout` seconds.
+
+    Daphne sends the code alone: its close frame has no reason.
+    """
+    deadline = time.monotonic() + timeout
+    try:
+        while True:  # a message already on its way may come first
+            socket.recv(timeout=max(deadline - time.monotonic(), 0.01))
+    except ConnectionClosed as closed:
+        frame = closed.rcvd
+    assert frame is not None, "closed without a close frame"
+    return frame.code
+
+
+@contextmanager
+def socket_on(base: str, token: str | None = None, cookie: str | None = None
+              ) -> Iterator[ClientConnection]:  # fmt: skip
+    headers = {"Cookie": cookie} if cookie else None
+    with connect(f"ws://{base}/graphql/", subprotocols=[Subprotocol("graphql-transport-ws")],
+                 additional_headers=headers, open_timeout=10) as socket:  # fmt: skip
+        payload = {"authorization": f"Bearer {token}"} if token else {}
+        socket.send(json.dumps({"type": "connection_init", "payload": payload}))
+        assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
+        yield socket
+
+
+def test_revoking_a_token_on_one_process_closes_its_socket_on_the_other(tmp_path):
+    # given: a second token of the guardian's, its socket on the second process
+    with demo_database(tmp_path) as env, daphne(env) as first, daphne(env) as second:
+        main = token_for(env, GUARDIAN)
+        accept_terms(first, main)
+        created = graphql(first, 'mutation { tokenCreate(input: {name: "app"}) '
+                                 "{ secret token { id } errors { code } } }", token=main)  # fmt: skip
+        app = created["data"]["tokenCreate"]
+        with socket_on(second, token=app["secret"]) as socket:
+            # when
+            revoked = graphql(first, "mutation($i: ID!) { tokenRevoke(input: {id: $i}) "
+                                     "{ errors { code } } }", {"i": app["token"]["id"]}, main)  # fmt: skip
+
+            # then
+            assert (revoked, closed_with(socket)) == (
+                {"data": {"tokenRevoke": {"errors": []}}}, 4401
+            )  # fmt: skip
+
+
+def test_signing_out_on_one_process_closes_the_sessions_socket_on_the_other(tmp_path):
+    # given: a browser signed in on the first process, its socket on the second
+    with demo_database(tmp_path) as env, daphne(env) as first, daphne(env) as second:
+        browser = Browser(first)
+        signed_in = browser.post("mutation($u: String!, $p: String!) { login(input: "
+                                 "{username: $u, password: $p}) { errors { code } } }",
+                                 {"u": GUARDIAN, "p": PASSWORD})  # fmt: skip
+        with socket_on(second, cookie=browser.cookie_header()) as socket:
+            socket.send(json.dumps({"id": "1", "type": "subscribe",
+                                    "payload": {"query": "{ me { username } }"}}))  # fmt: skip
+            me = json.loads(socket.recv(timeout=10))["payload"]["data"]
+
+            # when
+            signed_out = browser.post("mutation { logout { ok } }")
+
+            # then
+            assert (signed_in, me, signed_out) == (
+                {"data": {"login": {"errors": []}}}, {"me": {"username": GUARDIAN}},
+                {"data": {"logout": {"ok": True}}},
+            )  # fmt: skip
+            assert closed_with(socket) == 4401
+
+
+def test_deactivating_an_account_closes_its_sockets_on_every_process(tmp_path):
+    # given
+    with demo_database(tmp_path) as env, daphne(env) as first, daphne(env) as second:
+        token = token_for(env, GUARDIAN)
+        accept_terms(first, token)
+        with socket_on(first, token=token) as here, socket_on(second, token=token) as there:
+            # when: an administrator closes the account from another process
+            subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+                [sys.executable, "manage.py", "shell", "-c",
+                 DEACTIVATE.format(GUARDIAN)],
+                cwd=ROOT, env=env, check=True, capture_output=True,
+            )  # fmt: skip
+
+            # then
+            assert (closed_with(here), closed_with(there)) == (4401, 4401)
+
+
+class Browser:
+    """A browser's cookie jar and the CSRF header its pages send."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        headers = {"Content-Type": "application/json", "Origin": f"http://{self.base}"}
+        csrf = next((c.value for c in self.jar if c.name == "csrftoken"), None)
+        if csrf:
+            headers["X-CSRFToken"] = csrf
+        request = urllib.request.Request(
+            f"http://{self.base}/graphql/", headers=headers,
+            data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+        )  # fmt: skip
+        with self.opener.open(request, timeout=10) as response:
+            body: dict[str, Any] = json.loads(response.read())
+        return body
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)

@@ -1,10 +1,9 @@
 """A group's class list and contact list, as the viewer may see them.
 
-People with protected identity appear in neither. The class list (names of
-pupils and their guardians) is for the group's pupils, their guardians and
-staff. The contact list adds guardians' phone, email and address: staff see
-them all, a guardian sees their own and those of families who chose to
-show them to the class. A pupil gets no contact list.
+Who sees which list, and which details in it, is decided in
+`permissions.rules` and nowhere here: this module fetches the rows in a
+fixed number of queries and leaves out what the rules hide. People with
+protected identity appear in neither list.
 """
 
 from __future__ import annotations
@@ -15,25 +14,30 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from core.models import Group, GroupMembership, Guardianship, Person, RelationType, active_on
-from permissions.codenames import Capability
-from permissions.relations import Role, Viewer, person_of, today
-from permissions.rules import allows, group_roles, in_class_list
+from permissions import rules
+from permissions.relations import Viewer, today
 
 
-@dataclass
+@dataclass(frozen=True)
+class Address:
+    """A postal address as the register keeps it."""
+
+    street: str
+    postal_code: str
+    locality: str
+
+
+@dataclass(frozen=True)
 class GuardianLine:
-    """A guardian in a list; contact fields are None where hidden from the viewer."""
+    """A guardian in a list; a detail hidden from the viewer is None."""
 
-    person: Person
-    contact_shown: bool
-
-    @property
-    def name(self) -> str:
-        """The guardian's name."""
-        return str(self.person)
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    address: Address | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ClassMember:
     """A pupil in a list, with the guardians shown."""
 
@@ -43,11 +47,9 @@ class ClassMember:
 
 def class_members(viewer: Viewer, group: Group, *, contacts: bool) -> list[ClassMember]:
     """The class list (or, with `contacts`, the contact list) as the viewer may see it."""
-    roles = group_roles(viewer, group)
-    capability = Capability.READ_GUARDIAN_CONTACTS if contacts else Capability.READ_CLASS_LIST
-    if not allows(capability, roles):
+    allowed = rules.can_read_contact_list if contacts else rules.can_read_class_list
+    if not allowed(viewer, group):
         return []
-    staff = bool(roles - {Role.PUPIL, Role.GUARDIAN})
     day = today()
     members = GroupMembership.objects.filter(active_on(day), group_id=group.pk)
     pupils = [
@@ -55,7 +57,7 @@ def class_members(viewer: Viewer, group: Group, *, contacts: bool) -> list[Class
         for m in members.select_related("pupil__person").order_by(
             "pupil__person__family_name", "pupil__person__given_name", "pupil_id"
         )
-        if in_class_list(m.pupil.person)
+        if rules.in_class_list(m.pupil.person)
     ]
     rights = Q(relation_type=RelationType.CUSTODIAN) | Q(rights_until__gte=day)
     guardianships = (
@@ -63,11 +65,23 @@ def class_members(viewer: Viewer, group: Group, *, contacts: bool) -> list[Class
         .select_related("guardian")
         .order_by("guardian__family_name", "guardian__given_name", "guardian_id")
     )
-    me = person_of(viewer)
     guardians: dict[int, list[GuardianLine]] = defaultdict(list)
     for guardianship in guardianships:
         person = guardianship.guardian
-        if in_class_list(person):
-            shown = contacts and (staff or person.pk == me or person.contact_visible_to_families)
-            guardians[guardianship.pupil_id].append(GuardianLine(person, contact_shown=shown))
-    return [ClassMember(str(p.person), guardians[p.pk]) for p in pupils]
+        if rules.in_class_list(person):
+            line = _line(viewer, group, person) if contacts else GuardianLine(str(person))
+            guardians[guardianship.pupil_id].append(line)
+    return [ClassMember(rules.shown_name(viewer, p), guardians[p.pk]) for p in pupils]
+
+
+def _line(viewer: Viewer, group: Group, person: Person) -> GuardianLine:
+    """A guardian's line in the contact list, with what the rules show the viewer."""
+    facts = rules.listed_contact_facts(viewer, group, person)
+    shown = rules.shows_contact_details(facts)
+    address = Address(person.street_address, person.postal_code, person.locality)
+    return GuardianLine(
+        name=str(person),
+        email=person.email if shown else None,
+        phone=person.phone if shown else None,
+        address=address if rules.shows_address(facts) else None,
+    )

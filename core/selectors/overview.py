@@ -29,11 +29,8 @@ from core.models import (
     WrittenAssessment,
     active_on,
 )
-from permissions.relations import Role, Viewer, today, visible_pupils
-from permissions.rules import group_roles
-
-# Who sees a class's overview: the staff who can read every page in it.
-OVERVIEW_ROLES = frozenset({Role.TEACHER, Role.MENTOR, Role.PRINCIPAL, Role.SCHOOL_ADMIN})
+from permissions.relations import Viewer, today, visible_pupils
+from permissions.rules import can_read_group_overview
 
 
 def current_term(day: dt.date | None = None) -> str:
@@ -105,7 +102,7 @@ def group_overview(viewer: Viewer, group: Group, term: str) -> list[PupilRow] | 
     Teachers and mentors of the group and the school's principal and
     administrators may ask; a constant number of queries for any class size.
     """
-    if not group_roles(viewer, group) & OVERVIEW_ROLES:
+    if not can_read_group_overview(viewer, group):
         return None
     members = GroupMembership.objects.filter(active_on(today()), group_id=group.pk)
     latest = LearningLogEntry.objects.filter(pupil=OuterRef("pk")).order_by("-created_at", "-pk")

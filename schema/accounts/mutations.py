@@ -8,14 +8,24 @@ from django.contrib.auth import alogin, alogout, authenticate
 from django.http import HttpRequest
 from strawberry_django.auth.utils import aget_current_user
 
-from core.models import ApiToken
+from core.models import ApiToken, User
+from core.services.errors import ServiceError
 from core.services.tokens import token_create, token_revoke
 from schema.accounts.types import ApiTokenType, ViewerType
 from schema.context import Info
 from schema.errors import NOT_AUTHENTICATED, NOT_FOUND, ErrorCode, UserError
-from subscriptions.publish import notices_changed
+from schema.payloads import user_error
 
-MAX_TOKEN_DAYS = 365
+INVALID_CREDENTIALS = UserError(
+    code=ErrorCode.INVALID_CREDENTIALS, message="Wrong username or password."
+)
+LOGIN_THROTTLED = UserError(
+    code=ErrorCode.LOGIN_THROTTLED, message="Too many failed sign-ins; try again later."
+)
+JSON_REQUIRED = UserError(
+    code=ErrorCode.JSON_REQUIRED, message="Send this mutation as an application/json POST."
+)
+_USERNAME_MAX = User._meta.get_field("username").max_length or 150
 
 
 @strawberry.input(description="A username and password.")
@@ -33,13 +43,17 @@ class LoginPayload:
 @strawberry.type(description="Signed out.")
 class LogoutPayload:
     ok: bool = strawberry.field(description="True once the session is gone.")
+    errors: list[UserError] = strawberry.field(description="Empty on success.")
 
 
 @strawberry.input(description="A new bearer token for the viewer.")
 class TokenCreateInput:
     name: str = strawberry.field(description="What the token is for, e.g. 'iPad app'.")
     days: int | None = strawberry.field(
-        default=None, description=f"Days until it expires, at most {MAX_TOKEN_DAYS}."
+        default=None,
+        description="Days until it expires, from 1 to the server's maximum (365 unless "
+        "configured); left out, the server's default (90 unless configured). A request "
+        "signed in with a token cannot make one that outlives it.",
     )
 
 
@@ -66,53 +80,82 @@ def _http_request(info: Info) -> HttpRequest | None:
     return request if isinstance(request, HttpRequest) else None
 
 
+def _json_request(info: Info) -> HttpRequest | None:
+    """The HTTP request if its body is application/json, else None.
+
+    Any web page can post a multipart form to /graphql/ without a CORS
+    preflight; without a session cookie there is no CSRF check either, so a
+    sign-in sent that way would plant the sender's session (login CSRF).
+    """
+    request = _http_request(info)
+    return request if request is not None and request.content_type == "application/json" else None
+
+
+def _locked_out(request: HttpRequest) -> bool:
+    """Whether axes refused this sign-in or this failure reached a limit.
+
+    The flag is cleared once read: the payload carries the refusal, and
+    AxesMiddleware would otherwise replace the JSON answer with its 429 page.
+    """
+    locked = bool(getattr(request, "axes_locked_out", False))
+    request.axes_locked_out = False  # type: ignore[attr-defined]
+    return locked
+
+
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(description="Sign in with a password; starts a browser session.")
+    @strawberry.mutation(
+        description="Sign in with a password; starts a browser session. Only as an "
+        "application/json POST. After repeated failures for one login name, or from one "
+        "address, every try is refused for a while (LOGIN_THROTTLED), whatever the password."
+    )
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:  # noqa: A002
-        request = _http_request(info)
-        # django-guardian's backend has no async authenticate, so the sync
-        # chain runs in a thread.
+        request = _json_request(info)
+        if request is None:
+            return LoginPayload(viewer=None, errors=[JSON_REQUIRED])
+        if len(input.username) > _USERNAME_MAX:  # no account has it; axes could not store it
+            return LoginPayload(viewer=None, errors=[INVALID_CREDENTIALS])
+        # The axes and django-guardian backends have no async authenticate,
+        # so the sync chain runs in a thread; axes counts the failures.
         user = await sync_to_async(authenticate)(
             request, username=input.username, password=input.password
         )
-        if user is None or request is None:
-            error = UserError(
-                code=ErrorCode.INVALID_CREDENTIALS, message="Wrong username or password."
-            )
-            return LoginPayload(viewer=None, errors=[error])
+        if _locked_out(request):
+            return LoginPayload(viewer=None, errors=[LOGIN_THROTTLED])
+        if user is None:
+            return LoginPayload(viewer=None, errors=[INVALID_CREDENTIALS])
         await alogin(request, user)
         viewer = await sync_to_async(ViewerType.from_user)(user)  # type: ignore[arg-type]
         return LoginPayload(viewer=viewer, errors=[])
 
-    @strawberry.mutation(description="End the browser session.")
+    @strawberry.mutation(description="End the browser session. Only as an application/json POST.")
     async def logout(self, info: Info) -> LogoutPayload:
-        request = _http_request(info)
-        if request is not None:
-            user = await aget_current_user(info)
-            await alogout(request)
-            if user.is_authenticated:
-                # Open sockets re-check their session at once and fall silent.
-                await sync_to_async(notices_changed)([user.pk])
-        return LogoutPayload(ok=request is not None)
+        request = _json_request(info)
+        if request is None:
+            return LogoutPayload(ok=False, errors=[JSON_REQUIRED])
+        await alogout(request)  # open sockets on the session close (core.services.credentials)
+        return LogoutPayload(ok=True, errors=[])
 
-    @strawberry.mutation(description="Create a bearer token for the signed-in viewer.")
+    @strawberry.mutation(
+        description="Create a bearer token for the signed-in viewer; every token expires. "
+        "Only as an application/json POST."
+    )
     async def token_create(self, info: Info, input: TokenCreateInput) -> TokenCreatePayload:  # noqa: A002
+        request = _json_request(info)
+        if request is None:
+            return TokenCreatePayload(token=None, secret=None, errors=[JSON_REQUIRED])
         user = await aget_current_user(info)
         if not user.is_authenticated:
             return TokenCreatePayload(token=None, secret=None, errors=[NOT_AUTHENTICATED])
-        if input.days is not None and not 1 <= input.days <= MAX_TOKEN_DAYS:
-            error = UserError(
-                code=ErrorCode.VALIDATION,
-                message=f"days must be between 1 and {MAX_TOKEN_DAYS}.",
-                field="days",
+        try:
+            token, secret = await sync_to_async(token_create)(
+                user=user,  # type: ignore[arg-type]
+                name=input.name,
+                days=input.days,
+                parent=getattr(request, "auth_token", None),  # set by BearerTokenMiddleware
             )
-            return TokenCreatePayload(token=None, secret=None, errors=[error])
-        token, secret = await sync_to_async(token_create)(
-            user=user,  # type: ignore[arg-type]
-            name=input.name,
-            days=input.days,
-        )
+        except ServiceError as error:
+            return TokenCreatePayload(token=None, secret=None, errors=[user_error(error)])
         return TokenCreatePayload(token=ApiTokenType.from_model(token), secret=secret, errors=[])
 
     @strawberry.mutation(description="Revoke one of the viewer's tokens at once.")
@@ -124,7 +167,6 @@ class AccountMutation:
         if token is None:
             return TokenRevokePayload(token=None, errors=[NOT_FOUND])
         revoked = await sync_to_async(token_revoke)(token=token)
-        await sync_to_async(notices_changed)([user.pk])  # sockets on the token fall silent
         return TokenRevokePayload(token=ApiTokenType.from_model(revoked), errors=[])
 
 

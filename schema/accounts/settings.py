@@ -81,7 +81,9 @@ class ContactType:
     postal_code: str = strawberry.field(description="Postal code.")
     locality: str = strawberry.field(description="Locality.")
     visible_to_families: bool = strawberry.field(
-        description="Other families in the class may see phone and email."
+        description="The guardians of the other pupils in one's children's groups see "
+        "one's phone and email (not the mobile phone), unless one has protected identity. "
+        "The address is never shown to other families."
     )
 
     @classmethod
@@ -101,7 +103,10 @@ class SettingsUpdateInput:
     postal_code: str | None = strawberry.field(default=None, description="Postal code.")
     locality: str | None = strawberry.field(default=None, description="Locality.")
     visible_to_families: bool | None = strawberry.field(
-        default=None, description="Show phone and email to other families in the class."
+        default=None,
+        description="Show one's phone and email (not the mobile phone) to the guardians of "
+        "the other pupils in one's children's groups; never with protected identity. The "
+        "address is never shown to other families.",
     )
     email_important: bool | None = strawberry.field(
         default=None, description="Email important notices."

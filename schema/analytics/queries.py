@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 import strawberry_django
-from graphql import GraphQLError
 
 from core.selectors.analytics import (
     NotAClassError,
@@ -15,6 +14,7 @@ from core.selectors.analytics import (
 from core.services.common import check_term
 from core.services.errors import Invalid
 from schema.analytics.types import SummaryType, csv_path
+from schema.arguments import argument_error
 from schema.context import Info, viewer
 from schema.payloads import pk
 
@@ -23,7 +23,7 @@ def _checked(term: str) -> None:
     try:
         check_term(term)
     except Invalid as error:
-        raise GraphQLError(error.message, extensions={"code": "VALIDATION"}) from error
+        raise argument_error("term", error.message) from error
 
 
 def _summary(
@@ -34,11 +34,10 @@ def _summary(
         key = pk(gid, type_name, f"{level}Id")
         found = readable_summary(viewer(info), level, key, term)
     except Invalid as error:
-        raise GraphQLError(error.message, extensions={"code": "VALIDATION"}) from error
+        raise argument_error(error.field or f"{level}Id", error.message) from error
     except NotAClassError as error:
-        raise GraphQLError(
-            "Summaries are made for classes and departments, not teaching groups.",
-            extensions={"code": "VALIDATION"},
+        raise argument_error(
+            f"{level}Id", "Summaries are made for classes and departments, not teaching groups."
         ) from error
     return None if found is None else SummaryType.of(found, csv_path(level, key))
 

@@ -12,22 +12,23 @@ the pupil is.)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 import strawberry_django
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from graphql import GraphQLError
 from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
 from core.models import BlogKind, BlogPost, Group, GroupMembership, Pupil, School, active_on
 from core.models.plans import term_validator
 from core.selectors import pages
-from core.selectors.classlist import ClassMember, class_members
+from core.selectors.classlist import Address, ClassMember, GuardianLine, class_members
 from core.selectors.overview import current_term, group_overview
 from permissions.relations import today, visible_groups, visible_pupils, visible_schools
+from permissions.rules import shown_name
+from schema.arguments import argument_error
 from schema.context import Info, scoped, viewer
 from schema.pages.blogs import BlogPostType
 from schema.pages.enums import GroupKindEnum, SchoolFormEnum
@@ -63,7 +64,8 @@ class ListedGuardian:
     email: str | None = strawberry.field(description="Null where hidden from the viewer.")
     phone: str | None = strawberry.field(description="Null where hidden from the viewer.")
     address: str | None = strawberry.field(
-        description="Street, postal code and locality; null where hidden from the viewer."
+        description="Street, postal code and locality: for the guardian and the pupils' "
+        "staff, never for other families; null where hidden from the viewer."
     )
 
 
@@ -74,19 +76,18 @@ class ListedPupil:
 
 
 def _listed(members: list[ClassMember]) -> list[ListedPupil]:
-    def guardian(line: Any) -> ListedGuardian:
-        person = line.person
-        if not line.contact_shown:
-            return ListedGuardian(name=line.name, email=None, phone=None, address=None)
-        place = " ".join(part for part in (person.postal_code, person.locality) if part)
-        address = ", ".join(part for part in (person.street_address, place) if part)
-        return ListedGuardian(
-            name=line.name, email=person.email, phone=person.phone, address=address
-        )
+    def guardian(line: GuardianLine) -> ListedGuardian:
+        address = None if line.address is None else _address(line.address)
+        return ListedGuardian(name=line.name, email=line.email, phone=line.phone, address=address)
 
     return [
         ListedPupil(name=m.name, guardians=[guardian(g) for g in m.guardians]) for m in members
     ]
+
+
+def _address(address: Address) -> str:
+    place = " ".join(part for part in (address.postal_code, address.locality) if part)
+    return ", ".join(part for part in (address.street, place) if part)
 
 
 @strawberry_django.type(
@@ -120,11 +121,11 @@ class PupilType(relay.Node):
 
     @strawberry_django.field(
         description="The pupil's name; only people with a role toward the pupil see a pupil.",
-        only=["person__given_name", "person__family_name"],
+        only=["person__given_name", "person__family_name", "person__security_marking"],
         select_related=["person"],
     )
-    def name(self, root: Pupil) -> str:
-        return f"{root.person.given_name} {root.person.family_name}"
+    def name(self, root: Pupil, info: Info) -> str:
+        return shown_name(viewer(info), root)
 
     get_queryset = scoped(lambda v: Q(pk__in=visible_pupils(v).values("pk")))
 
@@ -163,8 +164,10 @@ class GroupType(relay.Node):
         return _listed(class_members(viewer(info), root, contacts=False))
 
     @strawberry_django.field(
-        description="The class list with guardians' contact details: staff see all, a "
-        "guardian their own and those shown to the class; empty for anyone else."
+        description="The class list with guardians' phone, email and address. The staff of "
+        "the pupils see them all; a guardian sees their own, and the phone and email of "
+        "families who chose to show them to the class, never another family's address. "
+        "Empty for anyone else."
     )
     def contact_list(self, root: Group, info: Info) -> list[ListedPupil]:
         return _listed(class_members(viewer(info), root, contacts=True))
@@ -200,7 +203,7 @@ class GroupType(relay.Node):
         try:
             term_validator(term)
         except ValidationError as error:
-            raise GraphQLError(error.messages[0], extensions={"code": "VALIDATION"}) from None
+            raise argument_error("term", error.messages[0]) from None
         rows = group_overview(viewer(info), root, term)
         return None if rows is None else group_overview_type(term, rows)
 

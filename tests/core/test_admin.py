@@ -42,3 +42,81 @@ def test_roster_admin_pages_load(admin_client_, page):
 
     # then
     assert response.status_code == 200
+
+
+def _change_page(user, person) -> str:
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/admin/core/person/{person.pk}/change/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_person_page_masks_the_number_for_a_superuser_without_the_right(cast):
+    # given
+    person = cast.alva.person
+
+    # when
+    body = _change_page(UserFactory(), person)
+
+    # then
+    assert (f"{person.civic_no[:8]}-****" in body, person.civic_no in body) == (True, False)
+    assert 'name="civic_no"' not in body
+
+
+def test_the_person_page_shows_the_number_to_the_persons_school_administrator(cast):
+    # given
+    person = cast.alva.person
+
+    # when
+    body = _change_page(cast.users["school_admin"], person)
+
+    # then
+    assert (person.civic_no in body, 'name="civic_no"' in body) == (True, False)
+
+
+def test_a_school_administrator_elsewhere_sees_the_number_masked(cast):
+    # given
+    person = cast.omar.person  # Ekskolan; Sara administers Björkskolan
+
+    # when
+    body = _change_page(cast.users["school_admin"], person)
+
+    # then
+    assert (f"{person.civic_no[:8]}-****" in body, person.civic_no in body) == (True, False)
+
+
+@pytest.mark.parametrize("query", ["198504029805", "19850402-9805", " 19850402 9805 "])
+def test_people_are_found_by_identity_number_with_or_without_separator(admin_client_, query):
+    # given
+    PersonFactory(family_name="Lind", given_name="Karin", civic_no="198504029805")
+    PersonFactory(family_name="Berg", given_name="Ola", civic_no="198504039804")
+
+    # when
+    response = admin_client_.get("/admin/core/person/", {"q": query})
+
+    # then
+    body = response.content.decode()
+    assert ("Lind" in body, "Berg" in body, "1 result" in body) == (True, False, True)
+
+
+def test_tokens_are_not_made_in_the_admin(admin_client_):
+    # when
+    response = admin_client_.get("/admin/core/apitoken/add/")
+
+    # then
+    assert response.status_code == 403
+
+
+def test_a_lockout_is_listed_in_the_admin_for_lifting(admin_client_):
+    # given
+    Client().post("/accounts/login/", {"username": "karin@exempelby.example.com", "password": "x"})
+
+    # when
+    response = admin_client_.get("/admin/axes/accessattempt/")
+
+    # then
+    body = response.content.decode()
+    assert (response.status_code, "karin@exempelby.example.com" in body) == (200, True)

@@ -154,3 +154,56 @@ def test_the_backend_answers_has_perm_from_the_roster(cast):
 
     # then
     assert answers == (True, False, True, False, False)
+
+
+TEACHER, GUARDIAN, ANALYTICS = Role.TEACHER, Role.GUARDIAN, Role.ANALYTICS
+
+
+@pytest.mark.parametrize(
+    ("own", "roles", "opted_in", "protected", "shown"),
+    [
+        (True, set(), False, False, (True, True)),
+        (True, set(), False, True, (True, False)),
+        (False, {GUARDIAN}, True, False, (True, False)),
+        (False, {GUARDIAN}, False, False, (False, False)),
+        (False, {GUARDIAN}, True, True, (False, False)),
+        (False, {GUARDIAN, ANALYTICS}, False, False, (False, False)),
+        (False, {GUARDIAN, Role.STUDENT_HEALTH, Role.SHARED}, False, False, (False, False)),
+        (False, {Role.PUPIL}, True, False, (False, False)),
+        (False, {ANALYTICS}, True, False, (False, False)),
+        (False, {TEACHER}, False, False, (True, True)),
+        (False, {TEACHER}, False, True, (True, False)),
+        (False, {Role.MENTOR}, False, False, (True, True)),
+        (False, {Role.PRINCIPAL, GUARDIAN}, False, False, (True, True)),
+        (False, {Role.SCHOOL_ADMIN}, False, False, (True, True)),
+        (False, {Role.PUPIL, TEACHER}, False, False, (True, True)),
+        (False, set(), True, False, (False, False)),
+    ],
+)
+def test_phone_email_and_address_are_decided_from_the_facts_alone(
+    own, roles, opted_in, protected, shown
+):
+    # given
+    facts = rules.ContactFacts(
+        own=own, roles=frozenset(roles), protected=protected, opted_in=opted_in
+    )
+
+    # when / then
+    assert (rules.shows_contact_details(facts), rules.shows_address(facts)) == shown
+
+
+def test_a_list_and_a_single_check_gather_the_same_facts_for_a_classmates_guardian(cast):
+    # given: Erik, Elis's guardian, seen by Karin, Alva's
+    erik = _classmate_family(cast, opted_in=True)
+
+    # when
+    facts = (
+        rules.contact_facts(cast["guardian"], erik),
+        rules.listed_contact_facts(cast["guardian"], cast.class_3a, erik),
+    )
+
+    # then
+    expected = rules.ContactFacts(
+        own=False, roles=frozenset({GUARDIAN}), protected=False, opted_in=True
+    )
+    assert facts == (expected, expected)

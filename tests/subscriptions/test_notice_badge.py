@@ -13,14 +13,13 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from core.models import ApiToken, Guardianship, QuestionRole, User
 from core.selectors import notices
 from core.services import plans
 from core.services.tokens import token_create, token_revoke
-from project.asgi import application
 from schema.notices import subscriptions
+from tests.sockets import closing, open_socket, send, signed_in_client
 from tests.workflows import Work
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -109,7 +108,7 @@ async def test_the_actor_is_not_told_of_their_own_change(work):
     await pupil.disconnect()
 
 
-async def test_a_revoked_token_silences_the_socket(work):
+async def test_a_revoked_token_closes_the_badge_socket(work):
     # given
     socket = await open_badge(work.cast["guardian"])
     await next_badge(socket)
@@ -120,7 +119,7 @@ async def test_a_revoked_token_silences_the_socket(work):
     await database_sync_to_async(answer)(work, "Läsa", 1)
 
     # then
-    assert (await socket.receive_json_from(timeout=5))["type"] == "complete"
+    assert await closing(socket) == (4401, "NOT_AUTHENTICATED")
     assert await socket.receive_nothing(timeout=QUIET)
     await socket.disconnect()
 
@@ -177,17 +176,11 @@ def _end_guardianship(work: Work) -> None:
     )
 
 
-async def test_signing_out_silences_a_browser_socket(work):
+async def test_signing_out_closes_a_browser_badge_socket(work):
     # given
-    client = Client()
-    await database_sync_to_async(client.force_login)(work.cast["guardian"])
-    cookie = f"sessionid={client.cookies['sessionid'].value}".encode()
-    socket = WebsocketCommunicator(application, "/graphql/", headers=[(b"cookie", cookie)],
-                                   subprotocols=["graphql-transport-ws"])  # fmt: skip
-    assert (await socket.connect())[0]
-    await socket.send_json_to({"type": "connection_init"})
-    assert (await socket.receive_json_from())["type"] == "connection_ack"
-    await socket.send_json_to({"id": "1", "type": "subscribe", "payload": {"query": BADGE}})
+    client, session = await signed_in_client(work.cast["guardian"])
+    socket = await open_socket(cookie=session)
+    await send(socket, BADGE)
     first = await next_badge(socket)
 
     # when
@@ -196,9 +189,7 @@ async def test_signing_out_silences_a_browser_socket(work):
     )
 
     # then
-    assert (first["unreadCount"], (await socket.receive_json_from(timeout=5))["type"]) == (
-        0, "complete"
-    )  # fmt: skip
+    assert (first["unreadCount"], await closing(socket)) == (0, (4401, "NOT_AUTHENTICATED"))
     await database_sync_to_async(answer)(work, "Läsa", 1)
     assert await socket.receive_nothing(timeout=QUIET)
     await socket.disconnect()
@@ -206,13 +197,8 @@ async def test_signing_out_silences_a_browser_socket(work):
 
 async def open_badge_on(secret: str) -> WebsocketCommunicator:
     """A socket on an existing token, subscribed to the badge."""
-    socket = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])
-    connected, _ = await socket.connect()
-    assert connected
-    await socket.send_json_to({"type": "connection_init",
-                               "payload": {"authorization": f"Bearer {secret}"}})  # fmt: skip
-    assert (await socket.receive_json_from())["type"] == "connection_ack"
-    await socket.send_json_to({"id": "1", "type": "subscribe", "payload": {"query": BADGE}})
+    socket = await open_socket(secret)
+    await send(socket, BADGE)
     return socket
 
 

@@ -465,7 +465,7 @@ def test_a_teaching_group_has_no_summary(cast):
     assert result.data == {"groupSummary": None}
     assert [(e.message, e.extensions) for e in result.errors] == [(
         "Summaries are made for classes and departments, not teaching groups.",
-        {"code": "VALIDATION"},
+        {"code": "VALIDATION", "argument": "groupId"},
     )]  # fmt: skip
     assert (stranger.data, stranger.errors) == ({"groupSummary": None}, None)
 
@@ -475,25 +475,26 @@ Variables = Callable[[Cast], dict[str, str]]
 
 
 @pytest.mark.parametrize(
-    ("query", "variables", "message"),
+    ("query", "variables", "message", "argument"),
     [
-        (GROUP, lambda c: {"id": gid(c.class_3a), "term": "HT26"}, BAD_TERM),
-        (SCHOOL, lambda c: {"id": gid(c.school), "term": "ht2026"}, BAD_TERM),
-        (ORGANISATION, lambda _: {"term": "2026"}, BAD_TERM),
+        (GROUP, lambda c: {"id": gid(c.class_3a), "term": "HT26"}, BAD_TERM, "term"),
+        (SCHOOL, lambda c: {"id": gid(c.school), "term": "ht2026"}, BAD_TERM, "term"),
+        (ORGANISATION, lambda _: {"term": "2026"}, BAD_TERM, "term"),
         (GROUP, lambda c: {"id": gid(c.school), "term": "HT2026"},
-         "groupId must be the id of a Group, not a School."),
+         "groupId must be the id of a Group, not a School.", "groupId"),
         (SCHOOL, lambda c: {"id": gid(c.class_3a), "term": "HT2026"},
-         "schoolId must be the id of a School, not a Group."),
-        (GROUP, lambda _: {"id": "Z3JvdXA=", "term": "HT2026"}, "groupId is not an id."),
+         "schoolId must be the id of a School, not a Group.", "schoolId"),
+        (GROUP, lambda _: {"id": "Z3JvdXA=", "term": "HT2026"}, "groupId is not an id.",
+         "groupId"),
     ],
 )  # fmt: skip
-def test_bad_input_is_a_validation_error(cast, query, variables: Variables, message):
+def test_bad_input_is_a_validation_error(cast, query, variables: Variables, message, argument):
     # when
     result = execute(cast["principal"], query, variables(cast))
 
     # then
     assert [(e.message, e.extensions) for e in result.errors] == [
-        (message, {"code": "VALIDATION"}),
+        (message, {"code": "VALIDATION", "argument": argument}),
     ]
 
 

@@ -212,7 +212,7 @@ def test_a_malformed_term_is_a_validation_error(pages, cast, term):
 
     # then
     assert [(e.message, e.extensions) for e in result.errors or []] == [
-        ("A term is HT or VT and a year, e.g. HT2026.", {"code": "VALIDATION"})
+        ("A term is HT or VT and a year, e.g. HT2026.", {"code": "VALIDATION", "argument": "term"})
     ]
 
 

@@ -91,6 +91,8 @@ ERIK = {
     "phone": "070-000 00 02",
     "address": "Storgatan 1, 123 45 Exempelby",
 }
+# What another family sees of Erik: his opt-in shows phone and email, never the address.
+ERIK_TO_FAMILIES = {**ERIK, "address": None}
 
 
 def listing(karin, erik):
@@ -104,7 +106,7 @@ def listing(karin, erik):
     ("member", "class_list", "contact_list"),
     [
         ("pupil", listing(HIDDEN, HIDDEN), []),
-        ("guardian", listing(HIDDEN, HIDDEN), listing(KARIN, ERIK)),
+        ("guardian", listing(HIDDEN, HIDDEN), listing(KARIN, ERIK_TO_FAMILIES)),
         ("teacher", listing(HIDDEN, HIDDEN), listing(KARIN, ERIK)),
         ("principal", listing(HIDDEN, HIDDEN), listing(KARIN, ERIK)),
         ("student_health", [], []),
