@@ -56,7 +56,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from core.models import (
     Goal,
@@ -552,15 +552,22 @@ def can_read_address(viewer: Viewer, person: Person) -> bool:
 def can_read_civic_no(viewer: Viewer, person: Person) -> bool:
     """Identity numbers: school administrators of a school the person belongs to.
 
-    No path of the API shows one today; an export that does calls this.
+    The admin's person page calls this; no field of the API shows one, and
+    an export that does calls this too.
     """
+    return civic_no_readable(viewer).filter(pk=person.pk).exists()
+
+
+def civic_no_readable(viewer: Viewer) -> QuerySet[Person]:
+    """The people whose identity numbers the viewer may read (and search by)."""
     if not viewer.is_authenticated:
-        return False
+        return Person.objects.none()
     schools = school_ids_with(viewer, (Grant.SCHOOL_ADMIN,))
-    related = Pupil.objects.filter(school_id__in=schools).filter(
-        Q(person_id=person.pk) | Q(guardianships__guardian_id=person.pk)
+    pupils = Pupil.objects.filter(school_id__in=schools)
+    return Person.objects.filter(
+        Q(pk__in=pupils.values("person_id"))
+        | Q(pk__in=Guardianship.objects.filter(pupil__in=pupils).values("guardian_id"))
     )
-    return related.exists()
 
 
 def shown_name(viewer: Viewer, pupil: Pupil) -> str:

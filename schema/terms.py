@@ -31,7 +31,8 @@ class TermsGate(SchemaExtension):
     as queries and mutations: graphql-transport-ws then sends an `error`
     message, not a silent `complete`. A subscription needs a signed-in
     viewer (NOT_AUTHENTICATED otherwise): every one of them follows a
-    person's own data.
+    person's own data. Over HTTP a subscription is refused (WEBSOCKET_ONLY):
+    its resolvers need the socket.
     """
 
     def on_validate(self) -> Iterator[None]:
@@ -57,6 +58,11 @@ def _terms_error() -> GraphQLError:
 
 
 def _subscription_refusal(context: ExecutionContext) -> GraphQLError | None:
+    if not (isinstance(context.context, dict) and "ws" in context.context):
+        return GraphQLError(
+            "Subscriptions are served over the websocket (graphql-transport-ws) only.",
+            extensions={"code": "WEBSOCKET_ONLY"},
+        )
     if not _user(context.context).is_authenticated:
         return GraphQLError("Sign in first.", extensions={"code": "NOT_AUTHENTICATED"})
     if not _only_open_fields(context) and _pending(context.context):

@@ -40,6 +40,8 @@ from subscriptions.shared import Batch, Shared
 # codes alone tell them apart: Daphne sends no reason in its close frame.
 CLOSE_ENDED = (4401, "NOT_AUTHENTICATED")
 CLOSE_TERMS = (4412, "TERMS_NOT_ACCEPTED")
+# The credential could not be checked (the database away): try again later.
+CLOSE_UNAVAILABLE = (1011, "UNAVAILABLE")
 
 logger = logging.getLogger(__name__)
 _shared = Shared()
@@ -53,7 +55,14 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
 
     async def run_operation(self, operation: Operation[Any, Any]) -> None:
         """Run the operation for whom the socket speaks now, or close the socket."""
-        if not await cast("GraphQLConsumer", self.view).authenticate_operation():
+        consumer = cast("GraphQLConsumer", self.view)
+        try:
+            allowed = await consumer.authenticate_operation()
+        except Exception:  # no way to know whom the socket speaks for: stop
+            logger.exception("Could not check a socket's credential")
+            await consumer.close_for(CLOSE_UNAVAILABLE)
+            allowed = False
+        if not allowed:
             self.operations.pop(operation.id, None)
             return
         await super().run_operation(operation)
@@ -69,6 +78,7 @@ class GraphQLConsumer(GraphQLWSConsumer):  # type: ignore[misc]
         self._watch_task: asyncio.Task[None] | None = None
         self._terms_accepted = False
         self._closed = False
+        self._close_task: asyncio.Future[None] | None = None  # kept: the loop holds tasks weakly
 
     async def on_ws_connect(self, context: Any) -> Any:
         """Settle whom the socket speaks for, or refuse the connection."""
@@ -89,6 +99,7 @@ class GraphQLConsumer(GraphQLWSConsumer):  # type: ignore[misc]
             self.scope["user"] = user
             self._terms_accepted = not terms_pending(user)
             self._watch_task = asyncio.ensure_future(self._watch(user.pk))
+            self._watch_task.add_done_callback(self._watch_ended)
         return await super().on_ws_connect(context)
 
     async def authenticate_operation(self) -> bool:
@@ -108,28 +119,39 @@ class GraphQLConsumer(GraphQLWSConsumer):  # type: ignore[misc]
 
     async def _watch(self, user_id: int) -> None:
         """Check the credential on every credential event, and every little while."""
-        events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.listen_queues[CREDENTIAL_EVENT].add(events)  # held here: the set is weak
-        async with self.listen_to_channel(CREDENTIAL_EVENT, groups=[user_group(user_id)]):
-            while True:
-                try:
-                    message = await asyncio.wait_for(
-                        events.get(), timeout=settings.SOCKET_RECHECK_SECONDS
-                    )
-                except TimeoutError:
-                    event = None
-                else:
-                    if self._names_own_session(message):
-                        await self._close(CLOSE_ENDED)
+        group = user_group(user_id)
+        async with self.listen_to_channel(CREDENTIAL_EVENT, groups=[group]) as events:
+            # One read of the stream stays pending across timeouts: cancelling
+            # it (as asyncio.wait_for would) would end the stream.
+            pending = asyncio.ensure_future(anext(events))
+            try:
+                while True:
+                    await asyncio.wait({pending}, timeout=settings.SOCKET_RECHECK_SECONDS)
+                    message = pending.result() if pending.done() else None
+                    if message is not None:
+                        pending = asyncio.ensure_future(anext(events))
+                    if not await self._still_holds(message):
                         return
-                    event = str(message.get("id"))
-                try:
-                    holds = await self._recheck(event)
-                except Exception:  # the database away: the next check tries again
-                    logger.exception("Could not check a socket's credential")
-                    continue
-                if not holds:
-                    return
+            finally:
+                pending.cancel()
+
+    async def _still_holds(self, message: dict[str, Any] | None) -> bool:
+        """Check after an event (or after none came in time); False once closed."""
+        if message is not None and self._names_own_session(message):
+            await self.close_for(CLOSE_ENDED)
+            return False
+        try:
+            return await self._recheck(None if message is None else str(message.get("id")))
+        except Exception:  # the database away: the next check tries again
+            logger.exception("Could not check a socket's credential")
+            return True
+
+    def _watch_ended(self, task: asyncio.Task[None]) -> None:
+        """A watch that failed (Redis away at connect) leaves the socket unwatched: close it."""
+        if task.cancelled() or task.exception() is None:
+            return
+        logger.error("A socket's credential watch failed", exc_info=task.exception())
+        self._close_task = asyncio.ensure_future(self.close_for(CLOSE_UNAVAILABLE))
 
     def _names_own_session(self, message: dict[str, Any]) -> bool:
         kind, key = self.scope["credential"]
@@ -146,18 +168,19 @@ class GraphQLConsumer(GraphQLWSConsumer):  # type: ignore[misc]
                 (credential, event, "check"), lambda: _batch.run(lambda: _current_user(credential))
             )
         if user is None:
-            await self._close(CLOSE_ENDED)
+            await self.close_for(CLOSE_ENDED)
             return False
         if terms_pending(user):
             if self._terms_accepted:  # a newer version since: ask again
-                await self._close(CLOSE_TERMS)
+                await self.close_for(CLOSE_TERMS)
                 return False
         else:
             self._terms_accepted = True
         self.scope["user"] = user
         return True
 
-    async def _close(self, close: tuple[int, str]) -> None:
+    async def close_for(self, close: tuple[int, str]) -> None:
+        """Close the socket with one of the codes above; nothing is sent after."""
         code, reason = close
         self._closed = True
         with contextlib.suppress(Exception):  # already closing from the other side

