@@ -12,8 +12,13 @@ AUDIT := tests/audit
 AUDIT_STAMP := $(AUDIT)/node_modules/.package-lock.json
 NPM := $(shell command -v npm)
 
-.PHONY: venv run serve test lint schema bench clean
+.PHONY: help venv run serve test lint schema bench clean
 
+## help: list the tasks
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## venv: create .venv and install the project with its dev tools
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
@@ -29,6 +34,7 @@ run: $(STAMP)
 	$(MANAGE) demo_data --pupils $(DEMO_PUPILS)
 	$(MAKE) --no-print-directory serve
 
+## serve: serve on 127.0.0.1:8000 without reloading the demo
 serve: $(STAMP)
 	$(BIN)/daphne -b $(HOST) -p $(PORT) project.asgi:application
 
@@ -39,20 +45,24 @@ test: $(STAMP) $(if $(NPM),$(AUDIT_STAMP))
 $(AUDIT_STAMP): $(AUDIT)/package.json $(AUDIT)/package-lock.json
 	npm ci --prefix $(AUDIT) --no-audit --no-fund
 
+## lint: ruff, ruff format --check, mypy and the migration check
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(MANAGE) makemigrations --check --dry-run
 
+## schema: regenerate schema.graphql from the code
 schema: $(STAMP)
 	$(MANAGE) export_schema schema --path schema.graphql
 
+## bench: the benchmarks under bench/ (see each file for its options)
 bench: $(STAMP)
 	$(BIN)/python bench/import_roster.py
 	$(BIN)/python bench/group_overview.py
 	$(BIN)/python bench/summaries.py
 	$(BIN)/python bench/notice_badge.py
 
+## clean: remove the virtualenv, the demo database and caches
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache $(AUDIT)/node_modules

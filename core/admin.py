@@ -79,26 +79,26 @@ class UserAdmin(DjangoUserAdmin[User]):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(GuardedModelAdmin):  # type: ignore[misc]
+class OrganisationAdmin(GuardedModelAdmin):
     list_display = ("name", "organisation_number", "municipality_code")
     search_fields = ("name",)
 
 
 @admin.register(School)
-class SchoolAdmin(GuardedModelAdmin):  # type: ignore[misc]
+class SchoolAdmin(GuardedModelAdmin):
     list_display = ("name", "school_unit_code", "organisation")
     search_fields = ("name", "school_unit_code")
 
 
 @admin.register(Group)
-class GroupAdmin(GuardedModelAdmin):  # type: ignore[misc]
+class GroupAdmin(GuardedModelAdmin):
     list_display = ("name", "school", "kind", "school_year", "start_date", "end_date")
     list_filter = ("kind", "school")
     search_fields = ("name", "school__name")
 
 
 @admin.register(Pupil)
-class PupilAdmin(GuardedModelAdmin):  # type: ignore[misc]
+class PupilAdmin(GuardedModelAdmin):
     list_display = ("person", "school", "school_form", "school_year")
     list_filter = ("school", "school_form")
     search_fields = ("person__family_name", "person__given_name")

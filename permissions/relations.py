@@ -96,7 +96,7 @@ def person_of(viewer: Viewer) -> int | None:
     """
     if not viewer.is_authenticated or not viewer.is_active:
         return None
-    return viewer.person_id  # type: ignore[union-attr]
+    return viewer.person_id
 
 
 def guardianships_with_rights(day: dt.date | None = None) -> QuerySet[Guardianship]:

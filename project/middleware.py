@@ -29,7 +29,7 @@ def _sign_in(request: HttpRequest, token: ApiToken) -> None:
     request.user = user
     # The token itself, so a token made on this request cannot outlive it.
     request.auth_token = token  # type: ignore[attr-defined]
-    request.auser = auser  # type: ignore[attr-defined]
+    request.auser = auser
     # A bearer token cannot be forged cross-site the way a cookie can.
     request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
 

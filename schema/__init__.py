@@ -60,4 +60,4 @@ schema = Schema(
     subscription=Subscription,
     extensions=_extensions(),  # type: ignore[arg-type]
     config=StrawberryConfig(relay_max_results=PAGE_MAX),
-)  # type: ignore[arg-type]
+)

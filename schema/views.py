@@ -123,7 +123,7 @@ def csrf_failure(request: HttpRequest) -> str | None:
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class GraphQLView(AsyncGraphQLView):  # type: ignore[type-arg]
+class GraphQLView(AsyncGraphQLView):
     """GraphQL over HTTP; CSRF is enforced for requests that carry a session.
 
     A cross-site forgery rides on the browser's session cookie, so requests
@@ -137,7 +137,7 @@ class GraphQLView(AsyncGraphQLView):  # type: ignore[type-arg]
     ) -> Any:
         """Refuse what GraphQL over HTTP refuses, then serve GraphQL."""
         # Loaded here, in async code, so resolvers and extensions read it freely.
-        request.user = await request.auser()  # type: ignore[attr-defined]
+        request.user = await request.auser()
         refusal = self._refusal(request)
         if refusal is not None:
             return refusal

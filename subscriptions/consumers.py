@@ -68,7 +68,7 @@ class _TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         await super().run_operation(operation)
 
 
-class GraphQLConsumer(GraphQLWSConsumer):  # type: ignore[misc]
+class GraphQLConsumer(GraphQLWSConsumer):
     """graphql-transport-ws over Channels, for as long as the credential lasts."""
 
     graphql_transport_ws_handler_class = _TransportHandler

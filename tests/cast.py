@@ -124,7 +124,7 @@ class Cast:
 
 
 def _person(given: str, family: str = "Exempelsson") -> Person:
-    return PersonFactory(given_name=given, family_name=family)  # type: ignore[no-any-return]
+    return PersonFactory(given_name=given, family_name=family)
 
 
 def build_cast(start: dt.date = dt.date(2026, 8, 15)) -> Cast:

@@ -174,7 +174,7 @@ def teacher_of_class(size: int) -> User:
 
 def user_for(person: Person, **extra: Any) -> User:
     """A login for an existing roster person."""
-    return UserFactory(person=person, **extra)  # type: ignore[no-any-return]
+    return UserFactory(person=person, **extra)
 
 
 def iup_template(

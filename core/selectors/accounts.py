@@ -18,4 +18,4 @@ def terms_pending(user: Viewer) -> bool:
     """Whether a signed-in user has yet to accept the current terms of use."""
     if not user.is_authenticated:
         return False
-    return user.terms_version != settings.TERMS_VERSION  # type: ignore[union-attr]
+    return user.terms_version != settings.TERMS_VERSION

@@ -127,7 +127,7 @@ def group_overview(viewer: Viewer, group: Group, term: str) -> list[PupilRow] | 
         .order_by()
     )
     entries = LearningLogEntry.objects.in_bulk(
-        [p.latest_entry_id for p in pupils if p.latest_entry_id is not None]  # type: ignore[attr-defined]
+        [p.latest_entry_id for p in pupils if p.latest_entry_id is not None]
     )
     return [
         PupilRow(
@@ -136,7 +136,7 @@ def group_overview(viewer: Viewer, group: Group, term: str) -> list[PupilRow] | 
             progress=progress[plan.pk] if plan is not None else Progress(),
             goals=goals[plan.pk] if plan is not None else Counter(),
             at_risk=at_risk.get(pupil.pk, 0),
-            latest_entry=entries.get(pupil.latest_entry_id),  # type: ignore[attr-defined]
+            latest_entry=entries.get(pupil.latest_entry_id),
         )
         for pupil in pupils
     ]

@@ -69,7 +69,7 @@ def settings_photo_set(*, actor: User, photo: IO[bytes] | Any | None) -> Account
     with removed_on_failure() as stored, transaction.atomic():
         row = _own_row(actor)
         old = row.photo.name if row.photo else None
-        row.photo = picture  # type: ignore[assignment]
+        row.photo = picture
         row.save()
         if row.photo:
             stored.append(row.photo.name)

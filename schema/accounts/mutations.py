@@ -109,7 +109,7 @@ class AccountMutation:
         "application/json POST. After repeated failures for one login name, or from one "
         "address, every try is refused for a while (LOGIN_THROTTLED), whatever the password."
     )
-    async def login(self, info: Info, input: LoginInput) -> LoginPayload:  # noqa: A002
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         request = _json_request(info)
         if request is None:
             return LoginPayload(viewer=None, errors=[JSON_REQUIRED])
@@ -125,7 +125,7 @@ class AccountMutation:
         if user is None:
             return LoginPayload(viewer=None, errors=[INVALID_CREDENTIALS])
         await alogin(request, user)
-        viewer = await sync_to_async(ViewerType.from_user)(user)  # type: ignore[arg-type]
+        viewer = await sync_to_async(ViewerType.from_user)(user)
         return LoginPayload(viewer=viewer, errors=[])
 
     @strawberry.mutation(description="End the browser session. Only as an application/json POST.")
@@ -140,7 +140,7 @@ class AccountMutation:
         description="Create a bearer token for the signed-in viewer; every token expires. "
         "Only as an application/json POST."
     )
-    async def token_create(self, info: Info, input: TokenCreateInput) -> TokenCreatePayload:  # noqa: A002
+    async def token_create(self, info: Info, input: TokenCreateInput) -> TokenCreatePayload:
         request = _json_request(info)
         if request is None:
             return TokenCreatePayload(token=None, secret=None, errors=[JSON_REQUIRED])
@@ -159,7 +159,7 @@ class AccountMutation:
         return TokenCreatePayload(token=ApiTokenType.from_model(token), secret=secret, errors=[])
 
     @strawberry.mutation(description="Revoke one of the viewer's tokens at once.")
-    async def token_revoke(self, info: Info, input: TokenRevokeInput) -> TokenRevokePayload:  # noqa: A002
+    async def token_revoke(self, info: Info, input: TokenRevokeInput) -> TokenRevokePayload:
         user = await aget_current_user(info)
         if not user.is_authenticated:
             return TokenRevokePayload(token=None, errors=[NOT_AUTHENTICATED])

@@ -153,7 +153,7 @@ def _payload(user_and_row: tuple[User, AccountSettings] | None,
 @strawberry.type
 class SettingsMutation:
     @strawberry_django.mutation(description="Change one's contact details, mail and profile.")
-    def settings_update(self, info: Info, input: SettingsUpdateInput) -> SettingsPayload:  # noqa: A002
+    def settings_update(self, info: Info, input: SettingsUpdateInput) -> SettingsPayload:
         contact = ContactChanges(
             email=input.email, phone=input.phone, mobile_phone=input.mobile_phone,
             street_address=input.street_address, postal_code=input.postal_code,
@@ -167,12 +167,12 @@ class SettingsMutation:
             actor=actor, contact=contact, preferences=preferences))))  # fmt: skip
 
     @strawberry_django.mutation(description="Set or remove one's profile photo.")
-    def settings_photo_set(self, info: Info, input: SettingsPhotoSetInput) -> SettingsPayload:  # noqa: A002
+    def settings_photo_set(self, info: Info, input: SettingsPhotoSetInput) -> SettingsPayload:
         return _payload(*perform(info, lambda actor: (actor, accounts.settings_photo_set(
             actor=actor, photo=input.photo))))  # fmt: skip
 
     @strawberry_django.mutation(description="Accept the terms of use (asked on first login).")
-    def terms_accept(self, info: Info, input: TermsAcceptInput) -> SettingsPayload:  # noqa: A002
+    def terms_accept(self, info: Info, input: TermsAcceptInput) -> SettingsPayload:
         user, errors = perform(info, lambda actor: accounts.terms_accept(
             actor=actor, version=input.version), before_terms=True)  # fmt: skip
         return _payload(None if user is None else (user, account_settings(user)), errors)

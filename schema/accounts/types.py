@@ -51,7 +51,7 @@ class ViewerType:
 
     @strawberry_django.field(description="Every role the viewer holds toward someone today.")
     def roles(self) -> list[RoleEnum]:  # type: ignore[valid-type]
-        return viewer_roles(self.user)  # type: ignore[return-value]
+        return viewer_roles(self.user)
 
     @strawberry_django.field(description="Notices the viewer has not read (the badge).")
     def unread_notice_count(self) -> int:

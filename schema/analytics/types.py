@@ -50,7 +50,7 @@ class PlanCounts:
 
 @strawberry.type(description="Preparation questions a role was asked, answered or not.")
 class RoleAnswers:
-    role: QuestionRoleEnum = strawberry.field(description="The role asked.")  # type: ignore[valid-type]
+    role: QuestionRoleEnum = strawberry.field(description="The role asked.")
     answered: CountType = strawberry.field(description="Questions answered.")
     unanswered: CountType = strawberry.field(description="Questions not answered yet.")
     share: float | None = strawberry.field(description="Share answered; null if withheld.")
@@ -58,7 +58,7 @@ class RoleAnswers:
 
 @strawberry.type(description="Goals of one status.")
 class GoalCount:
-    status: GoalStatusEnum = strawberry.field(description="The step on the ladder.")  # type: ignore[valid-type]
+    status: GoalStatusEnum = strawberry.field(description="The step on the ladder.")
     count: CountType = strawberry.field(description="Goals at that step.")
 
 
@@ -116,7 +116,7 @@ class SummaryType:
             level=summary.level, name=summary.name, term=term, min_cell=summary.min_cell,
             pupils=count(node, POPULATION), plans=plans[-1], trend=plans,
             answers=[_answers(node, role) for role in QuestionRole],
-            goals=[GoalCount(status=s, count=count(node, ("goals", s.value)))  # type: ignore[arg-type]
+            goals=[GoalCount(status=s, count=count(node, ("goals", s.value)))
                    for s in GoalStatus],
             assessments=[_subject(node, s) for s in subjects(node, summary.min_cell)],
             learning_log_entries=count(node, ("learning_log", "entries")),
@@ -132,7 +132,7 @@ def _plans(node: Node, term: str) -> PlanCounts:
 def _answers(node: Node, role: QuestionRole) -> RoleAnswers:
     done = count(node, ("answers", role.value, "answered"))
     rest = count(node, ("answers", role.value, "unanswered"))
-    return RoleAnswers(role=role, answered=done, unanswered=rest, share=share(done, rest))  # type: ignore[arg-type]
+    return RoleAnswers(role=role, answered=done, unanswered=rest, share=share(done, rest))
 
 
 def _subject(node: Node, subject: object) -> SubjectRisk:

@@ -34,7 +34,7 @@ class NoticesMarkAllReadPayload:
 @strawberry.type
 class NoticeMutation:
     @strawberry_django.mutation(description="Mark one notice read.")
-    def notice_mark_read(self, info: Info, input: NoticeMarkReadInput) -> NoticeMarkReadPayload:  # noqa: A002
+    def notice_mark_read(self, info: Info, input: NoticeMarkReadInput) -> NoticeMarkReadPayload:
         notice, errors = perform(info, lambda actor: notices.notice_mark_read(
             actor=actor, notice_id=pk(input.id, "Notice", "id")))  # fmt: skip
         return NoticeMarkReadPayload(notice=notice, errors=errors)  # type: ignore[arg-type]

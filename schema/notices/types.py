@@ -66,7 +66,7 @@ class NoticeType(relay.Node):
         description="Who made the latest change.", select_related=["actor__person"]
     )
     def actor(self, info: Info) -> PersonName | None:
-        user = self.actor  # type: ignore[attr-defined]
+        user = self.actor
         if user is None:
             return None
         return PersonName(name=display_name(viewer(info), user.person))

@@ -34,7 +34,7 @@ class BlogImageType(relay.Node):
     "preschool documentation for a department.",
 )
 class BlogPostType(relay.Node):
-    kind: BlogKindEnum = strawberry_django.field(  # type: ignore[valid-type]
+    kind: BlogKindEnum = strawberry_django.field(
         description="Which blog, which decides who reads it."
     )
     title: str = strawberry_django.field(description="The headline.")

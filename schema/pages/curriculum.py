@@ -64,8 +64,8 @@ class PreparationQuestionType(relay.Node):
     text: str = strawberry_django.field(description="The question.")
 
     @strawberry_django.field(description="The roles the question is put to.", only=["roles"])
-    def roles(self, root: PreparationQuestion) -> list[QuestionRoleEnum]:  # type: ignore[valid-type]
-        return [QuestionRole(role) for role in root.roles]  # type: ignore[misc]
+    def roles(self, root: PreparationQuestion) -> list[QuestionRoleEnum]:
+        return [QuestionRole(role) for role in root.roles]
 
     get_queryset = scoped(pages.reference_data)
 
@@ -91,9 +91,7 @@ class PlanSectionType(relay.Node):
 class PlanTemplateType(relay.Node):
     name: str = strawberry_django.field(description="The template's name.")
     version: int = strawberry_django.field(description="Raised when the template changes.")
-    school_form: SchoolFormEnum = strawberry_django.field(  # type: ignore[valid-type]
-        description="The school form it is for."
-    )
+    school_form: SchoolFormEnum = strawberry_django.field(description="The school form it is for.")
     is_active: bool = strawberry_django.field(description="Whether new plans may use it.")
     sections: list[PlanSectionType] = strawberry_django.field(
         description="The sections, in order."

@@ -42,7 +42,7 @@ class WrittenAssessmentType(relay.Node):
     subject: SubjectType = strawberry_django.field(description="The subject assessed.")
     term: str = strawberry_django.field(description="E.g. 'HT2026'.")
     text: str = strawberry_django.field(description="The assessment in words.")
-    prognosis: PrognosisEnum = strawberry_django.field(  # type: ignore[valid-type]
+    prognosis: PrognosisEnum = strawberry_django.field(
         description="On track, or at risk of not reaching the requirements "
         "(which calls for considering an action programme)."
     )

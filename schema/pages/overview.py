@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="How far one role has come with its preparation questions.")
 class RoleProgress:
-    role: QuestionRoleEnum = strawberry.field(description="The role.")  # type: ignore[valid-type]
+    role: QuestionRoleEnum = strawberry.field(description="The role.")
     asked: int = strawberry.field(description="Questions put to the role.")
     answered: int = strawberry.field(description="Of those, how many the role has answered.")
     share: float = strawberry.field(
@@ -43,7 +43,7 @@ class RoleProgress:
 
 @strawberry.type(description="How many goals stand at one status.")
 class GoalStatusCount:
-    status: GoalStatusEnum = strawberry.field(description="The status.")  # type: ignore[valid-type]
+    status: GoalStatusEnum = strawberry.field(description="The status.")
     count: int = strawberry.field(description="How many goals.")
 
 
@@ -143,7 +143,7 @@ class PupilOverview:
     plan_id: relay.GlobalID | None = strawberry.field(
         description="The term's development plan, if one is started."
     )
-    plan_state: PlanStateEnum | None = strawberry.field(  # type: ignore[valid-type]
+    plan_state: PlanStateEnum | None = strawberry.field(
         description="Where that plan is: draft, agreed or archived."
     )
     progress: list[RoleProgress] = strawberry.field(

@@ -57,7 +57,7 @@ class DevelopmentPlanReadConfirmInput:
 class AnswerSaveInput:
     plan_id: strawberry.ID = strawberry.field(description="The plan.")
     question_id: strawberry.ID = strawberry.field(description="The question.")
-    role: QuestionRoleEnum = strawberry.field(  # type: ignore[valid-type]
+    role: QuestionRoleEnum = strawberry.field(
         description="The role answered for (the question must be put to it)."
     )
     text: str = strawberry.field(description="The answer.")
@@ -99,7 +99,7 @@ class GoalUpdateInput:
 class GoalStatusChangeInput:
     goal_id: strawberry.ID = strawberry.field(description="The goal.")
     version: int = strawberry.field(description="The goal's version seen.")
-    status: GoalStatusEnum = strawberry.field(description="The new status.")  # type: ignore[valid-type]
+    status: GoalStatusEnum = strawberry.field(description="The new status.")
 
 
 @strawberry.input(description="How a goal went.")
@@ -143,7 +143,7 @@ class PlanMutation:
     def development_plan_start(
         self,
         info: Info,
-        input: DevelopmentPlanStartInput,  # noqa: A002
+        input: DevelopmentPlanStartInput,
     ) -> DevelopmentPlanPayload:
         plan, errors = perform(info, lambda actor: plans.development_plan_start(
             actor=actor, pupil_id=pk(input.pupil_id, PUPIL, "pupilId"), term=input.term,
@@ -153,7 +153,7 @@ class PlanMutation:
         return DevelopmentPlanPayload(plan=plan, errors=errors)  # type: ignore[arg-type]
 
     @strawberry_django.mutation(description="Answer a preparation question for one role.")
-    def answer_save(self, info: Info, input: AnswerSaveInput) -> AnswerPayload:  # noqa: A002
+    def answer_save(self, info: Info, input: AnswerSaveInput) -> AnswerPayload:
         answer, errors = perform(info, lambda actor: plans.answer_save(
             actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"),
             question_id=pk(input.question_id, "PreparationQuestion", "questionId"),
@@ -165,7 +165,7 @@ class PlanMutation:
     def development_plan_read_confirm(
         self,
         info: Info,
-        input: DevelopmentPlanReadConfirmInput,  # noqa: A002
+        input: DevelopmentPlanReadConfirmInput,
     ) -> ReadConfirmationPayload:
         confirmation, errors = perform(info, lambda actor: plans.development_plan_read_confirm(
             actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"), wishes=input.wishes,
@@ -177,7 +177,7 @@ class PlanMutation:
     def development_plan_agree(
         self,
         info: Info,
-        input: DevelopmentPlanAgreeInput,  # noqa: A002
+        input: DevelopmentPlanAgreeInput,
     ) -> DevelopmentPlanPayload:
         plan, errors = perform(info, lambda actor: plans.development_plan_agree(
             actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"), version=input.version,
@@ -189,7 +189,7 @@ class PlanMutation:
     def development_plan_evaluate(
         self,
         info: Info,
-        input: DevelopmentPlanEvaluateInput,  # noqa: A002
+        input: DevelopmentPlanEvaluateInput,
     ) -> DevelopmentPlanPayload:
         plan, errors = perform(info, lambda actor: plans.development_plan_evaluate(
             actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"), version=input.version,
@@ -198,7 +198,7 @@ class PlanMutation:
         return DevelopmentPlanPayload(plan=plan, errors=errors)  # type: ignore[arg-type]
 
     @strawberry_django.mutation(description="Propose a goal before the talk.")
-    def goal_propose(self, info: Info, input: GoalProposeInput) -> GoalPayload:  # noqa: A002
+    def goal_propose(self, info: Info, input: GoalProposeInput) -> GoalPayload:
         goal, errors = perform(info, lambda actor: goals.goal_propose(
             actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"), text_=input.text,
             activities=input.activities, responsible=input.responsible,
@@ -208,7 +208,7 @@ class PlanMutation:
         return GoalPayload(goal=goal, errors=errors)  # type: ignore[arg-type]
 
     @strawberry_django.mutation(description="Edit a goal before the talk.")
-    def goal_update(self, info: Info, input: GoalUpdateInput) -> GoalPayload:  # noqa: A002
+    def goal_update(self, info: Info, input: GoalUpdateInput) -> GoalPayload:
         goal, errors = perform(info, lambda actor: goals.goal_update(
             actor=actor, goal_id=pk(input.goal_id, GOAL, "goalId"), version=input.version,
             text_=input.text, activities=input.activities, responsible=input.responsible,
@@ -218,7 +218,7 @@ class PlanMutation:
         return GoalPayload(goal=goal, errors=errors)  # type: ignore[arg-type]
 
     @strawberry_django.mutation(description="Move a goal on the ladder, as the policy allows.")
-    def goal_status_change(self, info: Info, input: GoalStatusChangeInput) -> GoalPayload:  # noqa: A002
+    def goal_status_change(self, info: Info, input: GoalStatusChangeInput) -> GoalPayload:
         goal, errors = perform(info, lambda actor: goals.goal_status_change(
             actor=actor, goal_id=pk(input.goal_id, GOAL, "goalId"), version=input.version,
             status=GoalStatus(input.status.value),
@@ -226,7 +226,7 @@ class PlanMutation:
         return GoalPayload(goal=goal, errors=errors)  # type: ignore[arg-type]
 
     @strawberry_django.mutation(description="Write how a goal went.")
-    def goal_evaluate(self, info: Info, input: GoalEvaluateInput) -> GoalPayload:  # noqa: A002
+    def goal_evaluate(self, info: Info, input: GoalEvaluateInput) -> GoalPayload:
         goal, errors = perform(info, lambda actor: goals.goal_evaluate(
             actor=actor, goal_id=pk(input.goal_id, GOAL, "goalId"), version=input.version,
             evaluation=input.evaluation,

@@ -37,7 +37,7 @@ LazyPupil = Annotated["PupilType", strawberry.lazy("schema.roster.types")]
 @strawberry_django.filter_type(DevelopmentPlan, description="Narrow a pupil's plans.")
 class DevelopmentPlanFilter:
     term: str | None = strawberry_django.filter_field(description="Only this term, e.g. 'HT2026'.")
-    state: PlanStateEnum | None = strawberry_django.filter_field(  # type: ignore[valid-type]
+    state: PlanStateEnum | None = strawberry_django.filter_field(
         description="Only plans in this state."
     )
 
@@ -47,9 +47,7 @@ class DevelopmentPlanFilter:
 )
 class AnswerType(relay.Node):
     question: PreparationQuestionType = strawberry_django.field(description="What was asked.")
-    role: QuestionRoleEnum = strawberry_django.field(  # type: ignore[valid-type]
-        description="The role that answered."
-    )
+    role: QuestionRoleEnum = strawberry_django.field(description="The role that answered.")
     text: str = strawberry_django.field(description="The answer.")
     version: int = strawberry_django.field(description="Send it back when saving an edit.")
     updated_at: dt.datetime = strawberry_django.field(description="When it was last saved.")
@@ -75,12 +73,8 @@ class ReadConfirmationType(relay.Node):
     GoalStatusChange, name="GoalStatusChange", description="One step of a goal on the ladder."
 )
 class GoalStatusChangeType(relay.Node):
-    from_status: GoalStatusEnum = strawberry_django.field(  # type: ignore[valid-type]
-        description="The status before."
-    )
-    to_status: GoalStatusEnum = strawberry_django.field(  # type: ignore[valid-type]
-        description="The status after."
-    )
+    from_status: GoalStatusEnum = strawberry_django.field(description="The status before.")
+    to_status: GoalStatusEnum = strawberry_django.field(description="The status after.")
     changed_at: dt.datetime = strawberry_django.field(description="When.")
     changed_by = person_field("changed_by", "Who moved it.")
 
@@ -92,9 +86,7 @@ class GoalType(relay.Node):
     text: str = strawberry_django.field(description="The goal.")
     activities: str = strawberry_django.field(description="What will be done to reach it.")
     responsible: str = strawberry_django.field(description="Who is responsible for what.")
-    status: GoalStatusEnum = strawberry_django.field(  # type: ignore[valid-type]
-        description="Where it is on the ladder."
-    )
+    status: GoalStatusEnum = strawberry_django.field(description="Where it is on the ladder.")
     evaluation: str = strawberry_django.field(description="How it went.")
     version: int = strawberry_django.field(description="Send it back when saving an edit.")
     created_at: dt.datetime = strawberry_django.field(description="When it was proposed.")
@@ -119,7 +111,7 @@ class GoalType(relay.Node):
 )
 class DevelopmentPlanType(relay.Node):
     term: str = strawberry_django.field(description="HT or VT and a year, e.g. 'HT2026'.")
-    state: PlanStateEnum = strawberry_django.field(  # type: ignore[valid-type]
+    state: PlanStateEnum = strawberry_django.field(
         description="Draft until the talk, then agreed (locked), then archived."
     )
     talk_date: dt.date | None = strawberry_django.field(description="The development talk.")

@@ -37,7 +37,7 @@ class WrittenAssessmentSaveInput:
     subject_id: strawberry.ID = strawberry.field(description="A subject taught to the pupil.")
     term: str = strawberry.field(description="E.g. 'HT2026'.")
     text: str = strawberry.field(description="The assessment in words.")
-    prognosis: PrognosisEnum = strawberry.field(description="On track or at risk.")  # type: ignore[valid-type]
+    prognosis: PrognosisEnum = strawberry.field(description="On track or at risk.")
     version: int | None = strawberry.field(
         default=None, description="The version edited; null for a new assessment."
     )
@@ -56,7 +56,7 @@ class WrittenAssessmentPublishInput:
 class WrittenAssessmentRowInput:
     pupil_id: strawberry.ID = strawberry.field(description="The pupil.")
     text: str = strawberry.field(description="The assessment in words.")
-    prognosis: PrognosisEnum = strawberry.field(description="On track or at risk.")  # type: ignore[valid-type]
+    prognosis: PrognosisEnum = strawberry.field(description="On track or at risk.")
     version: int | None = strawberry.field(
         default=None, description="The version edited; null for a new assessment."
     )
@@ -103,7 +103,7 @@ class LearningLogCommentCreateInput:
 
 @strawberry.input(description="A blog post with photos.")
 class BlogPostCreateInput:
-    kind: BlogKindEnum = strawberry.field(description="Which blog.")  # type: ignore[valid-type]
+    kind: BlogKindEnum = strawberry.field(description="Which blog.")
     owner_id: strawberry.ID = strawberry.field(
         description="The Group (class or documentation), School or Pupil (private) it is in."
     )
@@ -179,7 +179,7 @@ class RecordMutation:
     def written_assessment_save(
         self,
         info: Info,
-        input: WrittenAssessmentSaveInput,  # noqa: A002
+        input: WrittenAssessmentSaveInput,
     ) -> WrittenAssessmentPayload:
         found, errors = perform(info, lambda actor: assessments.written_assessment_save(
             actor=actor, pupil_id=pk(input.pupil_id, "Pupil", "pupilId"),
@@ -193,7 +193,7 @@ class RecordMutation:
     def written_assessment_publish(
         self,
         info: Info,
-        input: WrittenAssessmentPublishInput,  # noqa: A002
+        input: WrittenAssessmentPublishInput,
     ) -> WrittenAssessmentPayload:
         found, errors = perform(info, lambda actor: assessments.written_assessment_publish(
             actor=actor, assessment_id=pk(input.assessment_id, "WrittenAssessment",
@@ -207,7 +207,7 @@ class RecordMutation:
     def written_assessments_save_for_group(
         self,
         info: Info,
-        input: WrittenAssessmentsSaveForGroupInput,  # noqa: A002
+        input: WrittenAssessmentsSaveForGroupInput,
     ) -> WrittenAssessmentsPayload:
         save = assessments.written_assessments_save_for_group
         results, errors = perform(info, lambda actor: save(
@@ -225,7 +225,7 @@ class RecordMutation:
     def learning_log_entry_create(
         self,
         info: Info,
-        input: LearningLogEntryCreateInput,  # noqa: A002
+        input: LearningLogEntryCreateInput,
     ) -> LearningLogEntryPayload:
         entry, errors = perform(info, lambda actor: learning.learning_log_entry_create(
             actor=actor, pupil_id=pk(input.pupil_id, "Pupil", "pupilId"), text_=input.text,
@@ -237,7 +237,7 @@ class RecordMutation:
     def learning_log_entry_update(
         self,
         info: Info,
-        input: LearningLogEntryUpdateInput,  # noqa: A002
+        input: LearningLogEntryUpdateInput,
     ) -> LearningLogEntryPayload:
         entry, errors = perform(info, lambda actor: learning.learning_log_entry_update(
             actor=actor, entry_id=pk(input.entry_id, "LearningLogEntry", "entryId"),
@@ -250,7 +250,7 @@ class RecordMutation:
     def learning_log_comment_create(
         self,
         info: Info,
-        input: LearningLogCommentCreateInput,  # noqa: A002
+        input: LearningLogCommentCreateInput,
     ) -> LearningLogCommentPayload:
         comment, errors = perform(info, lambda actor: learning.learning_log_comment_create(
             actor=actor, entry_id=pk(input.entry_id, "LearningLogEntry", "entryId"),
@@ -260,7 +260,7 @@ class RecordMutation:
 
     @strawberry_django.mutation(description="Post to a class, documentation, school or "
                                 "private blog.")  # fmt: skip
-    def blog_post_create(self, info: Info, input: BlogPostCreateInput) -> BlogPostPayload:  # noqa: A002
+    def blog_post_create(self, info: Info, input: BlogPostCreateInput) -> BlogPostPayload:
         kind = BlogKind(input.kind.value)
         post, errors = perform(info, lambda actor: blogs.blog_post_create(
             actor=actor, kind=kind, owner_id=pk(input.owner_id, OWNER_TYPES[kind], "ownerId"),

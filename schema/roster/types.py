@@ -94,7 +94,7 @@ def _address(address: Address) -> str:
     Pupil, name="Pupil", description="A child in preschool or a pupil in school."
 )
 class PupilType(relay.Node):
-    school_form: SchoolFormEnum | None = strawberry_django.field(  # type: ignore[valid-type]
+    school_form: SchoolFormEnum | None = strawberry_django.field(
         description="The school form the pupil is in."
     )
     school_year: int | None = strawberry_django.field(description="Årskurs; none in preschool.")
@@ -135,7 +135,7 @@ class PupilType(relay.Node):
 )
 class GroupType(relay.Node):
     name: str = strawberry_django.field(description="E.g. '3A' or 'Avdelning Humlan'.")
-    kind: GroupKindEnum = strawberry_django.field(description="What the group is for.")  # type: ignore[valid-type]
+    kind: GroupKindEnum = strawberry_django.field(description="What the group is for.")
     school_year: int | None = strawberry_django.field(
         description="Årskurs, where the group has one."
     )

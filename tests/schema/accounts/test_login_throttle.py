@@ -37,7 +37,7 @@ def _low_limits(settings: Any) -> None:
 
 def a_user() -> User:
     """A user whose password is hashed with the fast test hasher."""
-    return UserFactory(password=make_password(PASSWORD))  # type: ignore[no-any-return]
+    return UserFactory(password=make_password(PASSWORD))
 
 
 def login(client: Client, username: str, password: str, **extra: Any) -> dict[str, Any]:

@@ -318,7 +318,7 @@ def class_of_twelve(cast: Cast) -> Group:
     for login in (now - dt.timedelta(days=1), None):
         assignment = StaffAssignmentFactory(group=group, subject=cast.maths, start_date=START)
         user_for(assignment.staff, last_login=login)
-    return group  # type: ignore[no-any-return]
+    return group
 
 
 def test_a_class_summary_publishes_exact_counts_and_withholds_small_ones(cast):
