@@ -7,11 +7,8 @@ header reaches crawlers that ignore robots.txt or find a link elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.deprecation import MiddlewareMixin
 from django.views.decorators.http import require_safe
 
 ROBOTS_TXT = "User-agent: *\nDisallow: /\n"
@@ -24,31 +21,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:  # noqa: ARG001 - a view's
     return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
 
 
-class NoIndexMiddleware:
+class NoIndexMiddleware(MiddlewareMixin):
     """Add `X-Robots-Tag: noindex, nofollow` to every HTTP response.
 
     Listed first, so the answers of the other middleware (a refused token,
-    a failed CSRF check, a sign-in lockout) carry it too.
+    a failed CSRF check, a sign-in lockout) carry it too. MiddlewareMixin
+    serves both the WSGI and the ASGI path.
     """
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         """Tag the response of the rest of the chain."""
-        if iscoroutinefunction(self):
-            return self.__acall__(request)  # type: ignore[attr-defined,no-any-return]
-        response: HttpResponseBase = self.get_response(request)
-        response["X-Robots-Tag"] = X_ROBOTS_TAG
-        return response
-
-    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        """The same, for the ASGI path."""
-        response: HttpResponseBase = await self.get_response(request)
+        del request
         response["X-Robots-Tag"] = X_ROBOTS_TAG
         return response
