@@ -48,26 +48,29 @@ def json_view(request: Any, group_id: int) -> Any:
     pupils = []
     for row in rows:
         plan, entry = row.plan, row.latest_entry
-        pupils.append({
-            "pupilId": to_base64("Pupil", row.pupil.pk),
-            "name": str(row.pupil.person),
-            "schoolYear": row.pupil.school_year,
-            "planId": plan and to_base64("DevelopmentPlan", plan.pk),
-            "planState": plan and plan.state.upper(),
-            "progress": [
-                {"role": r.name, "asked": a, "answered": n, "share": n / a if a else 0.0}
-                for r, a, n in row.progress.per_role()
-            ],
-            "goalsByStatus": [
-                {"status": s.name, "count": row.goals[s.value]} for s in _statuses()
-            ],
-            "assessmentsAtRisk": row.at_risk,
-            "latestLogEntry": entry and {
-                "id": to_base64("LearningLogEntry", entry.pk),
-                "text": entry.text,
-                "createdAt": entry.created_at.isoformat(),
-            },
-        })  # fmt: skip
+        pupils.append(
+            {
+                "pupilId": to_base64("Pupil", row.pupil.pk),
+                "name": str(row.pupil.person),
+                "schoolYear": row.pupil.school_year,
+                "planId": plan and to_base64("DevelopmentPlan", plan.pk),
+                "planState": plan and plan.state.upper(),
+                "progress": [
+                    {"role": r.name, "asked": a, "answered": n, "share": n / a if a else 0.0}
+                    for r, a, n in row.progress.per_role()
+                ],
+                "goalsByStatus": [
+                    {"status": s.name, "count": row.goals[s.value]} for s in _statuses()
+                ],
+                "assessmentsAtRisk": row.at_risk,
+                "latestLogEntry": entry
+                and {
+                    "id": to_base64("LearningLogEntry", entry.pk),
+                    "text": entry.text,
+                    "createdAt": entry.created_at.isoformat(),
+                },
+            }
+        )
     body = {"data": {"group": {"overview": {"term": "HT2026", "pupils": pupils}}}}
     return JsonResponse(body)
 
@@ -134,8 +137,9 @@ def main() -> int:
     body = json.dumps({"query": QUERY, "variables": {"id": to_base64("Group", group.pk)}})
 
     def via_graphql() -> dict[str, Any]:
-        request = signed_in(factory.post("/graphql/", body, content_type="application/json"),
-                            teacher)  # fmt: skip
+        request = signed_in(
+            factory.post("/graphql/", body, content_type="application/json"), teacher
+        )
         response = async_to_sync(graphql)(request)
         return json.loads(response.content)  # type: ignore[no-any-return]
 

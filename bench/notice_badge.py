@@ -247,16 +247,24 @@ def main() -> int:
     add("--timeout", type=float, default=5.0, help="seconds after which a badge is missed")
     add("--wait", type=float, default=60.0, help="longest wait for a change's last badge")
     add("--max-seconds", type=float, default=60.0, help="no new change after this long")
-    add("--server-env", action="append", default=[], metavar="KEY=VALUE",
-        help="extra environment of the Daphne processes (repeatable)")  # fmt: skip
+    add(
+        "--server-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra environment of the Daphne processes (repeatable)",
+    )
     args = parser.parse_args()
     if min(args.tabs, args.main_tabs, args.processes, args.changes) < 1:
         parser.error("need 1+ tabs, main tabs, processes and changes")
 
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     if problem := _redis_problem(redis_url):
-        print(f"Redis at {redis_url} is unreachable ({problem}); the processes share events "
-              "only through Redis. Start it or set REDIS_URL.", file=sys.stderr)  # fmt: skip
+        print(
+            f"Redis at {redis_url} is unreachable ({problem}); the processes share events "
+            "only through Redis. Start it or set REDIS_URL.",
+            file=sys.stderr,
+        )
         return 2
     os.environ["REDIS_URL"] = redis_url
     if os.environ.get("BENCH_DATABASE_URL"):
@@ -271,15 +279,23 @@ def main() -> int:
     started = time.monotonic()
     with demo_database(work, pupils=args.pupils) as env:
         engine = env["DATABASE_URL"].split(":", 1)[0]
-        params = {"teacher": TEACHER, "guardian": GUARDIAN, "stranger": STRANGER,
-                  "pupil": "Hugo Hägg", "change": args.change,
-                  "strangers": args.sockets}  # fmt: skip
+        params = {
+            "teacher": TEACHER,
+            "guardian": GUARDIAN,
+            "stranger": STRANGER,
+            "pupil": "Hugo Hägg",
+            "change": args.change,
+            "strangers": args.sockets,
+        }
         cast = _shell(env, CHOOSE_USERS, params)
         receiving = args.main_tabs + args.tabs * (len(cast["receivers"]) - 1)
         strangers = args.sockets - receiving
         if strangers < 0 or (strangers and not cast["strangers"]):
-            print(f"{args.sockets} sockets do not fit {receiving} receiving sockets and a "
-                  "stranger's; open more sockets or fewer tabs", file=sys.stderr)  # fmt: skip
+            print(
+                f"{args.sockets} sockets do not fit {receiving} receiving sockets and a "
+                "stranger's; open more sockets or fewer tabs",
+                file=sys.stderr,
+            )
             return 2
         server_env = {**env, "DEBUG": "0", "SECRET_KEY": SERVER_SECRET}
         server_env.update(item.split("=", 1) for item in args.server_env)
@@ -288,8 +304,10 @@ def main() -> int:
             plan = _plan(cast, args, strangers)
             run = Run(args, bases, cast, plan, [pid for _, pid in servers])
             asyncio.run(run.measure())
-        tokens = {"main guardian": cast["receivers"][0]["token"],
-                  "teacher": cast["teacher"]["token"]}  # fmt: skip
+        tokens = {
+            "main guardian": cast["receivers"][0]["token"],
+            "teacher": cast["teacher"]["token"],
+        }
         cost = _shell(server_env, WAKE_UP_COST, {"rounds": 20, "tokens": tokens})
     print(run.report(engine, cost, time.monotonic() - started))
     print(f"  Daphne logs: {work}")
@@ -315,9 +333,13 @@ def _raise_open_files(needed: int) -> None:
 
 def _shell(env: dict[str, str], script: str, params: dict[str, Any]) -> dict[str, Any]:
     done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "shell", "-c", script], cwd=ROOT, check=False,
-        env={**env, "BENCH_PARAMS": json.dumps(params)}, capture_output=True, text=True,
-    )  # fmt: skip
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        check=False,
+        env={**env, "BENCH_PARAMS": json.dumps(params)},
+        capture_output=True,
+        text=True,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
     if done.returncode or not lines:
         sys.exit(f"manage.py shell failed:\n{done.stdout}\n{done.stderr}")
@@ -335,10 +357,21 @@ def _servers(env: dict[str, str], count: int, work: Path) -> Iterator[list[tuple
             port, log = free_port(), work / f"daphne-{number}.log"
             with log.open("wb") as output:
                 process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                    [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                     "project.asgi:application"],
-                    cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                    [
+                        sys.executable,
+                        "-m",
+                        "daphne",
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "project.asgi:application",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
             processes.append((f"127.0.0.1:{port}", process, log))
         for base, process, log in processes:
             _wait_for(base, process, log)
@@ -392,8 +425,14 @@ def rss_kib(pid: int) -> int:
 class Run:
     """One measurement: sockets opened, changes made, badges timed."""
 
-    def __init__(self, args: argparse.Namespace, bases: list[str], cast: dict[str, Any],
-                 plan: list[Socket], pids: list[int]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        bases: list[str],
+        cast: dict[str, Any],
+        plan: list[Socket],
+        pids: list[int],
+    ) -> None:
         self.args, self.bases, self.cast, self.plan, self.pids = args, bases, cast, plan, pids
         people = [cast["teacher"], *cast["receivers"], *cast["strangers"]]
         self.tokens = {person["username"]: person["token"] for person in people}
@@ -470,8 +509,11 @@ class Run:
 
     async def _subscribe(self, ws: Any, token: str) -> int:
         """Authenticate, subscribe to the badge, and return its first count."""
-        await ws.send(json.dumps({"type": "connection_init",
-                                  "payload": {"authorization": f"Bearer {token}"}}))  # fmt: skip
+        await ws.send(
+            json.dumps(
+                {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+            )
+        )
         ack = json.loads(await ws.recv())
         if ack["type"] != "connection_ack":
             raise RuntimeError(ack)
@@ -510,8 +552,14 @@ class Run:
         base, teacher = self.bases[server], self.cast["teacher"]["token"]
         sent = time.perf_counter()
         if self.args.change == "blog":
-            variables = {"i": {"kind": "GROUP", "ownerId": self.cast["group"]["id"],
-                               "title": f"Veckobrev {number + 1}", "body": "Hej!"}}  # fmt: skip
+            variables = {
+                "i": {
+                    "kind": "GROUP",
+                    "ownerId": self.cast["group"]["id"],
+                    "title": f"Veckobrev {number + 1}",
+                    "body": "Hej!",
+                }
+            }
             body = await asyncio.to_thread(graphql, base, BLOG_POST, variables, teacher)
             payload = (body.get("data") or {}).get("blogPostCreate") or {}
         else:
@@ -550,8 +598,11 @@ class Run:
                 if arrival is None:  # counted as infinitely late in the percentiles
                     found["lost"].append(1)
                     latest = math.inf
-                    for key in ("response", "request", "same" if socket.server == change.server
-                                else "other"):  # fmt: skip
+                    for key in (
+                        "response",
+                        "request",
+                        "same" if socket.server == change.server else "other",
+                    ):
                         found[key].append(math.inf)
                     continue
                 if arrival - change.answered > self.args.timeout:
@@ -573,10 +624,14 @@ class Run:
         """Within budget, nothing missed or failed, nothing told to strangers."""
         found = self.delays()
         return (
-            bool(found["response"]) and percentile(found["response"], 99) < BUDGET_MS
-            and not found["late"] and not found["lost"] and self.stranger_messages() == 0
-            and not any(c.failed for c in self.changes) and not any(s.dropped for s in self.plan)
-        )  # fmt: skip
+            bool(found["response"])
+            and percentile(found["response"], 99) < BUDGET_MS
+            and not found["late"]
+            and not found["lost"]
+            and self.stranger_messages() == 0
+            and not any(c.failed for c in self.changes)
+            and not any(s.dropped for s in self.plan)
+        )
 
     def report(self, engine: str, cost: dict[str, dict[str, float]], seconds: float) -> str:
         """The printed summary."""
@@ -585,15 +640,17 @@ class Run:
         strangers = [s for s in self.plan if not s.receiving]
         p99 = percentile(found["response"], 99) if found["response"] else math.inf
         what = (
-            f"class blog post in {cast['group']['name']}" if args.change == "blog"
+            f"class blog post in {cast['group']['name']}"
+            if args.change == "blog"
             else f"learning log entry on {cast['pupil']['name']}"
-        )  # fmt: skip
+        )
         stopped = f" (then stopped, {self.stopped})" if self.stopped else ""
         delta = sum(self.rss_open) - sum(self.rss_idle)
         growth = sum(self.rss_after) - sum(self.rss_open)
         # One trip to the database thread per user (token) and event on each process.
-        busiest = max(len({s.user for s in self.receiving if s.server == n})
-                      for n in range(len(self.bases)))  # fmt: skip
+        busiest = max(
+            len({s.user for s in self.receiving if s.server == n}) for n in range(len(self.bases))
+        )
         lines: list[str] = []
         add = lines.append
         add(

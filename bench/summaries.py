@@ -283,12 +283,16 @@ def _past_term(
     agreed = [rng.random() < AGREED for _ in rows]
     plans = DevelopmentPlan.objects.bulk_create(
         DevelopmentPlan(
-            pupil_id=pupil, term=term, template_id=template, started_by_id=author,
-            changed_by_id=author, agreed_at=written if ok else None,
+            pupil_id=pupil,
+            term=term,
+            template_id=template,
+            started_by_id=author,
+            changed_by_id=author,
+            agreed_at=written if ok else None,
             state=PlanState.AGREED if ok else PlanState.DRAFT,
         )
         for (pupil, template, author), ok in zip(rows, agreed, strict=True)
-    )  # fmt: skip
+    )
     Answer.objects.bulk_create(
         (
             Answer(plan=plan, question_id=q, role=role, text="Svar.", author_id=plan.started_by_id)
@@ -301,18 +305,26 @@ def _past_term(
     )
     Goal.objects.bulk_create(
         (
-            Goal(plan=plan, text=f"Mål {n}", proposed_by_id=plan.started_by_id,
-                 status=GoalStatus.DONE if rng.random() < DONE else GoalStatus.IN_PROGRESS)
+            Goal(
+                plan=plan,
+                text=f"Mål {n}",
+                proposed_by_id=plan.started_by_id,
+                status=GoalStatus.DONE if rng.random() < DONE else GoalStatus.IN_PROGRESS,
+            )
             for plan in plans
             for n in range(2)
         ),
         batch_size=5000,
-    )  # fmt: skip
+    )
     subjects = list(Subject.objects.filter(code__in=["MA", "SV", "EN"]))
     WrittenAssessment.objects.bulk_create(
         (
             WrittenAssessment(
-                pupil_id=pupil, subject=subject, term=term, text="Bedömning.", author_id=author,
+                pupil_id=pupil,
+                subject=subject,
+                term=term,
+                text="Bedömning.",
+                author_id=author,
                 prognosis=Prognosis.AT_RISK if rng.random() < AT_RISK else Prognosis.ON_TRACK,
                 published_at=written,
             )
@@ -320,12 +332,14 @@ def _past_term(
             for subject in subjects
         ),
         batch_size=5000,
-    )  # fmt: skip
+    )
     entries = LearningLogEntry.objects.bulk_create(
-        (LearningLogEntry(pupil_id=pupil, author_id=author, text="Logg.")
-         for pupil, _, author in rows),
+        (
+            LearningLogEntry(pupil_id=pupil, author_id=author, text="Logg.")
+            for pupil, _, author in rows
+        ),
         batch_size=5000,
-    )  # fmt: skip
+    )
     # created_at is set on insert; an update moves the entries into their term.
     LearningLogEntry.objects.filter(pk__gte=entries[0].pk, pk__lte=entries[-1].pk).update(
         created_at=written
@@ -396,15 +410,19 @@ def raw_counts(scope: str, scope_id: int, term: str) -> tuple[dict[int, Cells], 
     first, last = term_dates(term)
     terms = trend_terms(term)
     params = {
-        "scope_id": scope_id, "class": GroupKind.CLASS, "department": GroupKind.DEPARTMENT,
-        "day": ops.adapt_datefield_value(day), "term": term,
+        "scope_id": scope_id,
+        "class": GroupKind.CLASS,
+        "department": GroupKind.DEPARTMENT,
+        "day": ops.adapt_datefield_value(day),
+        "term": term,
         "adult": ops.adapt_datefield_value(adult_cutoff(day)),
         "since": ops.adapt_datetimefield_value(_since()),
         "term_start": ops.adapt_datetimefield_value(_midnight(first)),
         "term_end": ops.adapt_datetimefield_value(_midnight(last + dt.timedelta(days=1))),
-        "at_risk": Prognosis.AT_RISK, "custodian": RelationType.CUSTODIAN,
+        "at_risk": Prognosis.AT_RISK,
+        "custodian": RelationType.CUSTODIAN,
         **{f"t{n}": t for n, t in enumerate(terms)},
-    }  # fmt: skip
+    }
     where = {"organisation": "s.organisation_id", "school": "g.school_id"}[scope]
     sql = RAW_SQL.format(scope=f"{where} = %(scope_id)s", roles=ROLES[connection.vendor])
     classes: dict[int, Cells] = {}
@@ -458,8 +476,10 @@ def check_same(organisation: Any, school: Any, term: str) -> int:
     node = organisation_summary(organisation, term).node
     schools = School.objects.filter(organisation=organisation).order_by("name", "pk")
     pairs = [(f"class {pk}", orm_classes[pk], raw_classes.get(pk, {})) for pk in class_ids]
-    pairs += [(f"school {s.pk}", child.cells, raw_schools.get(s.pk, {}))
-              for s, child in zip(schools, node.children, strict=True)]  # fmt: skip
+    pairs += [
+        (f"school {s.pk}", child.cells, raw_schools.get(s.pk, {}))
+        for s, child in zip(schools, node.children, strict=True)
+    ]
     pairs.append(("organisation", node.cells, _sum(raw_schools.values())))
     _, raw_school = raw_counts("school", school.pk, term)
     pairs.append((f"school {school.pk} alone", raw_school[school.pk], raw_schools[school.pk]))

@@ -90,8 +90,17 @@ def summary_csv(request: HttpRequest, level: str, pk: int) -> HttpResponse:
     writer.writerow(["level", "name", "metric", "key", "term", "value", "suppressed"])
     for row in rows(summary):
         value = "" if row.value is None else row.value
-        writer.writerow([summary.level, summary.name, row.metric, row.key, row.term, value,
-                         "yes" if row.suppressed else "no"])  # fmt: skip
+        writer.writerow(
+            [
+                summary.level,
+                summary.name,
+                row.metric,
+                row.key,
+                row.term,
+                value,
+                "yes" if row.suppressed else "no",
+            ]
+        )
     return response
 
 

@@ -174,19 +174,22 @@ def _visible_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
     person = person_of(viewer)
     members = GroupMembership.objects.filter(active_on(day))
     ids = (
-        Pupil.objects.filter(person_id=person or 0).values("pk")
+        Pupil.objects.filter(person_id=person or 0)
+        .values("pk")
         .union(guardian_pupil_ids(viewer, day))
         .union(members.filter(group_id__in=taught_group_ids(viewer, day)).values("pupil_id"))
         .union(PupilMentor.objects.filter(active_on(day), staff_id=person or 0).values("pupil_id"))
         .union(
-            Pupil.objects.filter(school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day))
-            .values("pk")
+            Pupil.objects.filter(
+                school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day)
+            ).values("pk")
         )
         .union(
-            PupilGrant.objects.filter(user_id=viewer.pk, permission__codename=Grant.PUPIL_SHARE)
-            .values("content_object_id")
+            PupilGrant.objects.filter(
+                user_id=viewer.pk, permission__codename=Grant.PUPIL_SHARE
+            ).values("content_object_id")
         )
-    )  # fmt: skip
+    )
     return Pupil.objects.filter(pk__in=ids)
 
 
@@ -204,13 +207,15 @@ def _visible_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
         .union(guardian_pupil_ids(viewer, day))
     )
     ids = (
-        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils).values("group_id")
+        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils)
+        .values("group_id")
         .union(taught_group_ids(viewer, day))
         .union(
-            Group.objects.filter(school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day))
-            .values("pk")
+            Group.objects.filter(
+                school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day)
+            ).values("pk")
         )
-    )  # fmt: skip
+    )
     return Group.objects.filter(pk__in=ids)
 
 
@@ -224,10 +229,11 @@ def _visible_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
         return School.objects.none()
     duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer) or 0)
     ids = (
-        visible_groups(viewer, day).values("school_id")
+        visible_groups(viewer, day)
+        .values("school_id")
         .union(school_ids_with(viewer, (*PUPIL_READING_GRANTS, Grant.ANALYTICS), day))
         .union(duties.values("school_id"))
-    )  # fmt: skip
+    )
     return School.objects.filter(pk__in=ids)
 
 
@@ -242,9 +248,10 @@ def _draft_reader_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
     members = GroupMembership.objects.filter(active_on(day))
     mentees = PupilMentor.objects.filter(active_on(day), staff_id=person_of(viewer) or 0)
     ids = (
-        members.filter(group_id__in=taught_group_ids(viewer, day)).values("pupil_id")
+        members.filter(group_id__in=taught_group_ids(viewer, day))
+        .values("pupil_id")
         .union(mentees.values("pupil_id"))
-    )  # fmt: skip
+    )
     return Pupil.objects.filter(pk__in=ids)
 
 
@@ -268,10 +275,11 @@ def _blog_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
     )
     leading = school_ids_with(viewer, (Grant.PRINCIPAL, Grant.SCHOOL_ADMIN), day)
     ids = (
-        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils).values("group_id")
+        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils)
+        .values("group_id")
         .union(taught_group_ids(viewer, day))
         .union(Group.objects.filter(school_id__in=leading).values("pk"))
-    )  # fmt: skip
+    )
     return Group.objects.filter(pk__in=ids)
 
 
@@ -285,10 +293,11 @@ def _blog_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
         return School.objects.none()
     duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer) or 0)
     ids = (
-        blog_groups(viewer, day).values("school_id")
+        blog_groups(viewer, day)
+        .values("school_id")
         .union(school_ids_with(viewer, (Grant.PRINCIPAL, Grant.SCHOOL_ADMIN), day))
         .union(duties.values("school_id"))
-    )  # fmt: skip
+    )
     return School.objects.filter(pk__in=ids)
 
 

@@ -133,17 +133,23 @@ def _parse(doc: str) -> dict[Capability, dict[Role, str]]:
         row = next(name for name in ROWS if label.startswith(name))
         for capability in ROWS[row]:
             policy[capability] = {
-                role: cell for column, cell in zip(header, cells, strict=True)
+                role: cell
+                for column, cell in zip(header, cells, strict=True)
                 for role in COLUMNS[column]
-            }  # fmt: skip
+            }
     return policy
 
 
 POLICY = _parse(__doc__ or "")
 
 
-def cell_allows(capability: Capability, role: Role, *, directed_at: Role | None = None,
-                subject_taught: bool = False) -> bool:  # fmt: skip
+def cell_allows(
+    capability: Capability,
+    role: Role,
+    *,
+    directed_at: Role | None = None,
+    subject_taught: bool = False,
+) -> bool:
     """What one cell of the table says for `role`, given the qualifiers."""
     cell = POLICY[capability][role]
     if cell == "no":
@@ -159,9 +165,18 @@ def cell_allows(capability: Capability, role: Role, *, directed_at: Role | None 
     return True
 
 
-def allows(capability: Capability, roles: Iterable[Role], **qualifiers: object) -> bool:
+def allows(
+    capability: Capability,
+    roles: Iterable[Role],
+    *,
+    directed_at: Role | None = None,
+    subject_taught: bool = False,
+) -> bool:
     """True when any of the viewer's roles is allowed by the table."""
-    return any(cell_allows(capability, role, **qualifiers) for role in roles)  # type: ignore[arg-type]
+    return any(
+        cell_allows(capability, role, directed_at=directed_at, subject_taught=subject_taught)
+        for role in roles
+    )
 
 
 # Who sees a class's overview, a line per pupil of the whole class (not a
@@ -218,9 +233,10 @@ def _school_roles(viewer: Viewer, pupil: Pupil, day: dt.date) -> set[Role]:
         Grant.STUDENT_HEALTH: Role.STUDENT_HEALTH,
     }
     return {
-        role for grant, role in by_grant.items()
+        role
+        for grant, role in by_grant.items()
         if pupil.school_id is not None and _holds(viewer, grant, pupil.school_id, day)
-    }  # fmt: skip
+    }
 
 
 def _holds(viewer: Viewer, grant: Grant, school_id: int, day: dt.date) -> bool:
@@ -333,10 +349,15 @@ def can_read_school_summary(viewer: Viewer, school: School) -> bool:
     if not viewer.is_authenticated or not viewer.is_active:
         return False
     day = today()
-    roles = {role for grant, role in ((Grant.PRINCIPAL, Role.PRINCIPAL),
-                                      (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
-                                      (Grant.ANALYTICS, Role.ANALYTICS))
-             if _holds(viewer, grant, school.pk, day)}  # fmt: skip
+    roles = {
+        role
+        for grant, role in (
+            (Grant.PRINCIPAL, Role.PRINCIPAL),
+            (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
+            (Grant.ANALYTICS, Role.ANALYTICS),
+        )
+        if _holds(viewer, grant, school.pk, day)
+    }
     return allows(Capability.READ_SUMMARIES, roles)
 
 
@@ -345,9 +366,10 @@ def can_read_organisation_summary(viewer: Viewer, organisation: Organisation) ->
     if not viewer.is_authenticated or not viewer.is_active:
         return False
     grants = OrganisationGrant.objects.filter(
-        user_id=viewer.pk, content_object_id=organisation.pk,
+        user_id=viewer.pk,
+        content_object_id=organisation.pk,
         permission__codename=Grant.ANALYTICS,
-    )  # fmt: skip
+    )
     return grants.exists() and allows(Capability.READ_SUMMARIES, {Role.ANALYTICS})
 
 
@@ -370,8 +392,11 @@ def _group_roles(viewer: Viewer, group: Group, day: dt.date) -> frozenset[Role]:
         taught = taught_group_ids(viewer, day, staff_role)
         if Group.objects.filter(pk=group.pk, pk__in=taught).exists():
             roles.add(role)
-    for grant, role in ((Grant.PRINCIPAL, Role.PRINCIPAL), (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
-                        (Grant.ANALYTICS, Role.ANALYTICS)):  # fmt: skip
+    for grant, role in (
+        (Grant.PRINCIPAL, Role.PRINCIPAL),
+        (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
+        (Grant.ANALYTICS, Role.ANALYTICS),
+    ):
         if _holds(viewer, grant, group.school_id, day):
             roles.add(role)
     return frozenset(roles)
@@ -387,13 +412,16 @@ def subjects_taught(viewer: Viewer, pupil: Pupil, day: dt.date | None = None) ->
     return set(rows.values_list("subject_id", flat=True))
 
 
-def teaches_subject_in_group(viewer: Viewer, group: Group, subject_id: int,
-                             day: dt.date | None = None) -> bool:  # fmt: skip
+def teaches_subject_in_group(
+    viewer: Viewer, group: Group, subject_id: int, day: dt.date | None = None
+) -> bool:
     """Whether the viewer teaches the group the subject (an SS 12000 activity)."""
     return StaffAssignment.objects.filter(
-        active_on(day or today()), staff_id=person_of(viewer) or 0, group_id=group.pk,
+        active_on(day or today()),
+        staff_id=person_of(viewer) or 0,
+        group_id=group.pk,
         subject_id=subject_id,
-    ).exists()  # fmt: skip
+    ).exists()
 
 
 def can_write_school_blog(viewer: Viewer, school: School, day: dt.date | None = None) -> bool:
@@ -425,8 +453,9 @@ _STEPS: dict[tuple[str, str], Capability] = {
 FINAL_GOAL_STATUSES = frozenset({GoalStatus.ACHIEVED, GoalStatus.CANCELLED})
 
 
-def goal_move_allowed(roles: Iterable[Role], from_status: str, to_status: str,
-                      plan_state: str) -> bool:  # fmt: skip
+def goal_move_allowed(
+    roles: Iterable[Role], from_status: str, to_status: str, plan_state: str
+) -> bool:
     """Whether someone with `roles` may move a goal from one status to another."""
     roles = frozenset(roles)
     if plan_state == PlanState.ARCHIVED or from_status in FINAL_GOAL_STATUSES:

@@ -9,7 +9,9 @@ of settings lives in README.md.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +125,12 @@ def _database(url: str) -> dict[str, Any]:
         # avoids 'database is locked' when two of them write at once.
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
         config["CONN_MAX_AGE"] = 0
+        # Tests use a file as a deployment does: an in-memory database shares
+        # one cache between threads, whose table locks fail at once ('table is
+        # locked') where a file's writer waits out the timeout.
+        config["TEST"] = {
+            "NAME": str(Path(tempfile.gettempdir()) / f"sks-test-{os.getpid()}.sqlite3")
+        }
     return config
 
 

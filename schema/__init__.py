@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from django.conf import settings
-from strawberry.extensions import MaskErrors, MaxTokensLimiter
+from strawberry.extensions import MaskErrors, MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
@@ -35,9 +37,9 @@ class Mutation(AccountMutation, SettingsMutation, PlanMutation, RecordMutation, 
     pass
 
 
-def _extensions() -> list[object]:
+def _extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     # Factories, not instances: strawberry builds fresh ones per request.
-    extensions: list[object] = [
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=2000),
         RequestLimits,  # validation without hints; depth, aliases, variables, cost, ids
         ArgumentCheck,  # page sizes, cursors, global ids: a field error, not a fault
@@ -58,6 +60,6 @@ schema = Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    extensions=_extensions(),  # type: ignore[arg-type]
+    extensions=_extensions(),
     config=StrawberryConfig(relay_max_results=PAGE_MAX),
 )

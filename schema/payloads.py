@@ -8,9 +8,10 @@ becomes the payload's `errors` and the database is as it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import strawberry
+from django.db.models import Model
 from strawberry.relay import from_base64
 
 from core.models import User
@@ -20,6 +21,7 @@ from schema.context import Info, viewer
 from schema.errors import NOT_AUTHENTICATED, TERMS_NOT_ACCEPTED, ErrorCode, UserError
 
 T = TypeVar("T")
+S = TypeVar("S")
 MAX_PK = 2**63  # the largest key a bigint column holds, plus one
 
 
@@ -45,6 +47,22 @@ def perform(
         return call(actor), []
     except ServiceError as error:
         return None, [user_error(error)]
+
+
+def shown_as(type_: type[S], obj: Model | None) -> S | None:
+    """`obj` where a payload's field has `type_`, the strawberry-django type of its model.
+
+    Such a type resolves its fields from the model's instance, so a payload
+    holds the instance itself; this says so to mypy, and checks the model.
+    """
+    definition: Any = getattr(type_, "__strawberry_django_definition__", None)
+    if definition is None:
+        msg = f"{type_.__name__} is not a strawberry-django type."
+        raise TypeError(msg)
+    if obj is not None and not isinstance(obj, definition.model):
+        msg = f"{type_.__name__} shows {definition.model.__name__}, not {type(obj).__name__}."
+        raise TypeError(msg)
+    return cast("S | None", obj)
 
 
 def pk(gid: strawberry.ID, type_name: str, field: str) -> int:

@@ -5,7 +5,7 @@ clients put `{"authorization": "Bearer ..."}` in the connection_init
 payload, and a bad token closes the socket with 4403 before anything runs.
 After that the credential is checked again before every operation (query,
 mutation and subscription alike), whenever an event says it may have ended
-(`subscriptions.publish.credentials_changed`, sent over Redis to every
+(`core.events.credentials_changed`, sent over Redis to every
 process) and every `SOCKET_RECHECK_SECONDS`. A socket whose credential has
 ended is closed with `CLOSE_ENDED`; one whose user accepted the terms of use
 and now owes a newer version, with `CLOSE_TERMS`.
@@ -30,10 +30,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
 
+from core.events import CREDENTIAL_EVENT, session_digest, user_group
 from core.models import User
 from core.selectors.accounts import terms_pending
 from core.services.tokens import bearer_secret, token_authenticate
-from subscriptions.publish import CREDENTIAL_EVENT, session_digest, user_group
 from subscriptions.shared import Batch, Shared
 
 # Close codes a client acts on: sign in again, or accept the terms first. The
@@ -179,6 +179,35 @@ class GraphQLConsumer(GraphQLWSConsumer):
         self.scope["user"] = user
         return True
 
+    async def on_behalf(self, work: Callable[[User], T], event: str | None = None) -> T | None:
+        """`work(user)` for whom the socket speaks now, or None once that has ended.
+
+        Asked again before every event is sent: the session may have been
+        logged out, the token revoked, the account closed, or the terms of use
+        changed since the socket opened. The fresh user object also carries
+        fresh relations (they are memoised per user object). The check and the
+        work are one trip to the database thread, and sockets on the same
+        credential that answer the same `event` make that trip once between them
+        (`subscriptions.shared`).
+        """
+        credential: Credential | None = self.scope.get("credential")
+        if credential is None:
+            return None
+
+        def call() -> Awaitable[tuple[User, T] | None]:
+            return _batch.run(lambda: _as_current_user(credential, work))
+
+        found: tuple[User, T] | None
+        if event is None:
+            found = await call()
+        else:
+            found = await _shared.get((credential, event, work), call)
+        if found is None:
+            return None
+        user, result = found
+        self.scope["user"] = user
+        return result
+
     async def close_for(self, close: tuple[int, str]) -> None:
         """Close the socket with one of the codes above; nothing is sent after."""
         code, reason = close
@@ -192,39 +221,6 @@ class GraphQLConsumer(GraphQLWSConsumer):
         """Send, unless this side closed the socket: operations still running say no more."""
         if not self._closed:
             await super().send(text_data, bytes_data, close)
-
-
-async def on_behalf(
-    consumer: Any, work: Callable[[User], T], event: str | None = None
-) -> T | None:
-    """`work(user)` for whom the socket speaks now, or None once that has ended.
-
-    Asked again before every event is sent: the session may have been
-    logged out, the token revoked, the account closed, or the terms of use
-    changed since the socket opened. The fresh user object also carries
-    fresh relations (they are memoised per user object). The check and the
-    work are one trip to the database thread, and sockets on the same
-    credential that answer the same `event` make that trip once between them
-    (`subscriptions.shared`).
-    """
-    scope = consumer.scope
-    credential: Credential | None = scope.get("credential")
-    if credential is None:
-        return None
-
-    def call() -> Awaitable[tuple[User, T] | None]:
-        return _batch.run(lambda: _as_current_user(credential, work))
-
-    found: tuple[User, T] | None
-    if event is None:
-        found = await call()
-    else:
-        found = await _shared.get((credential, event, work), call)
-    if found is None:
-        return None
-    user, result = found
-    scope["user"] = user
-    return result
 
 
 def close_database_threads() -> None:

@@ -120,10 +120,12 @@ class Batch:
                 batch, self._waiting = self._waiting, []
                 shares = [batch[i :: self.threads] for i in range(min(self.threads, len(batch)))]
                 done = await asyncio.gather(
-                    *(loop.run_in_executor(executor, _each, [w for w, _ in share])
-                      for share in shares),
+                    *(
+                        loop.run_in_executor(executor, _each, [w for w, _ in share])
+                        for share in shares
+                    ),
                     return_exceptions=True,
-                )  # fmt: skip
+                )
                 for share, outcomes in zip(shares, done, strict=True):
                     _settle(share, outcomes)
         finally:

@@ -68,9 +68,20 @@ from tests.factories import (
 )
 
 MEMBERS = (
-    "pupil", "guardian", "teacher", "mentor", "other_teacher", "principal", "school_admin",
-    "other_principal", "analytics", "student_health", "shared", "stranger", "anonymous",
-)  # fmt: skip
+    "pupil",
+    "guardian",
+    "teacher",
+    "mentor",
+    "other_teacher",
+    "principal",
+    "school_admin",
+    "other_principal",
+    "analytics",
+    "student_health",
+    "shared",
+    "stranger",
+    "anonymous",
+)
 # The policy-table column each member stands in toward Alva and 3A.
 COLUMN_ROLE: dict[str, Role | None] = {
     "pupil": Role.PUPIL,
@@ -180,8 +191,19 @@ def build_cast(start: dt.date = dt.date(2026, 8, 15)) -> Cast:
     assign_perm(Grant.ANALYTICS.perm, users["analytics"], school)
     assign_perm(Grant.STUDENT_HEALTH.perm, users["student_health"], school)
     assign_perm(Grant.PUPIL_SHARE.perm, users["shared"], pupils["Alva"])
-    return Cast(school, other_school, class_3a, class_3b, pupils["Alva"], pupils["Elis"],
-                pupils["Nora"], pupils["Omar"], maths, swedish, users)  # fmt: skip
+    return Cast(
+        school,
+        other_school,
+        class_3a,
+        class_3b,
+        pupils["Alva"],
+        pupils["Elis"],
+        pupils["Nora"],
+        pupils["Omar"],
+        maths,
+        swedish,
+        users,
+    )
 
 
 def add_combinations(cast: Cast, start: dt.date = dt.date(2026, 8, 15)) -> Cast:

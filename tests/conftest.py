@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db.backends.signals import connection_created
 
 from tests.cast import Cast, build_cast
 from tests.workflows import Work, build_work
@@ -15,6 +16,16 @@ def pytest_report_header() -> list[str]:
     engine = str(settings.DATABASES["default"]["ENGINE"]).rsplit(".", 1)[-1]
     layer = str(settings.CHANNEL_LAYERS["default"]["BACKEND"]).rsplit(".", 1)[-1]
     return [f"database: {engine}, channel layer: {layer}"]
+
+
+def _unsynced(sender: object, connection: Any, **kwargs: object) -> None:
+    """The test database is a file (see settings); a test run need not survive a power cut."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+
+
+connection_created.connect(_unsynced)
 
 
 @pytest.fixture(autouse=True, scope="session")

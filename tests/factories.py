@@ -113,8 +113,10 @@ class PupilFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(
         PersonFactory,
         birth_date=dt.date(2016, 3, 14),
-        civic_no=factory.Sequence(lambda n: civic_no(dt.date(2016, 1, 1) + dt.timedelta(n // 20), n)),
-    )  # fmt: skip
+        civic_no=factory.Sequence(
+            lambda n: civic_no(dt.date(2016, 1, 1) + dt.timedelta(n // 20), n)
+        ),
+    )
     school = factory.SubFactory(SchoolFactory)
     school_form = SchoolForm.COMPULSORY
     school_year = 3

@@ -50,9 +50,13 @@ def free_port() -> int:
 
 def _manage(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-        text=True, check=True,
-    )  # fmt: skip
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return done.stdout
 
 
@@ -91,10 +95,20 @@ def daphne(env: dict[str, str]) -> Iterator[str]:
     """One Daphne process on a free loopback port; yields host:port."""
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "project.asgi:application"],
-        cwd=ROOT, env=env, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "project.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+    )
     base = f"127.0.0.1:{port}"
     try:
         _wait_for(f"http://{base}/healthz", process)
@@ -122,16 +136,18 @@ def token_for(env: dict[str, str], username: str) -> str:
     return _manage(env, "token_create", username).strip().splitlines()[-1]
 
 
-def graphql(base: str, query: str, variables: dict[str, Any] | None = None,
-            token: str | None = None) -> dict[str, Any]:  # fmt: skip
+def graphql(
+    base: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+) -> dict[str, Any]:
     """POST a GraphQL request to a server (bearer token, no cookies)."""
     headers = {"Content-Type": "application/json"}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(
-        f"http://{base}/graphql/", headers=headers,
+        f"http://{base}/graphql/",
+        headers=headers,
         data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-    )  # fmt: skip
+    )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
         body: dict[str, Any] = json.loads(response.read())
     return body
@@ -141,8 +157,12 @@ def accept_terms(base: str, token: str) -> None:
     """Accept the current terms for the token's user."""
     body = graphql(base, "{ me { settings { currentTermsVersion } } }", token=token)
     version = body["data"]["me"]["settings"]["currentTermsVersion"]
-    graphql(base, "mutation($v: String!) { termsAccept(input: {version: $v}) { errors { code } } }",
-            {"v": version}, token)  # fmt: skip
+    graphql(
+        base,
+        "mutation($v: String!) { termsAccept(input: {version: $v}) { errors { code } } }",
+        {"v": version},
+        token,
+    )
 
 
 def pupil_id(base: str, token: str, name: str) -> str:
@@ -158,5 +178,6 @@ def write_log_entry(base: str, token: str, pupil: str, text: str) -> dict[str, A
         base,
         "mutation($i: LearningLogEntryCreateInput!) { learningLogEntryCreate(input: $i) "
         "{ errors { code message } } }",
-        {"i": {"pupilId": pupil, "text": text}}, token,
-    )  # fmt: skip
+        {"i": {"pupilId": pupil, "text": text}},
+        token,
+    )

@@ -19,8 +19,9 @@ async def open_socket(
 ) -> WebsocketCommunicator:
     """A socket past connection_ack: with a bearer token, a session cookie, or neither."""
     headers = [(b"cookie", f"sessionid={cookie}".encode())] if cookie else []
-    socket = WebsocketCommunicator(application, "/graphql/", headers=headers,
-                                   subprotocols=[PROTOCOL])  # fmt: skip
+    socket = WebsocketCommunicator(
+        application, "/graphql/", headers=headers, subprotocols=[PROTOCOL]
+    )
     connected, _ = await socket.connect()
     assert connected
     payload = {"authorization": f"Bearer {secret}"} if secret else {}
@@ -36,8 +37,12 @@ async def signed_in_client(user: User) -> tuple[Client, str]:
     return client, client.cookies["sessionid"].value
 
 
-async def send(socket: WebsocketCommunicator, query: str, op: str = "1",
-               variables: dict[str, Any] | None = None) -> None:  # fmt: skip
+async def send(
+    socket: WebsocketCommunicator,
+    query: str,
+    op: str = "1",
+    variables: dict[str, Any] | None = None,
+) -> None:
     """Start an operation (query, mutation or subscription) on the socket."""
     payload = {"query": query, "variables": variables or {}}
     await socket.send_json_to({"id": op, "type": "subscribe", "payload": payload})

@@ -35,14 +35,20 @@ WAIT = 15  # seconds
 def browser(tmp_path) -> Iterator[object]:
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
 
-    require(CHROMIUM is not None and DRIVER is not None,
-            "Debian's chromium and chromium-driver")  # fmt: skip
+    require(CHROMIUM is not None and DRIVER is not None, "Debian's chromium and chromium-driver")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={tmp_path / 'profile'}"):  # fmt: skip
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(DRIVER))
     try:
@@ -78,8 +84,9 @@ def test_a_change_by_another_user_lights_the_badge_without_a_reload(tmp_path, br
         write_log_entry(server, teacher, hugo, "Vi mätte skolgården.")
 
         # then
-        wait.until(lambda b: b.find_element(By.ID, "badge").get_attribute("data-count")
-                   == str(before + 1))  # fmt: skip
+        wait.until(
+            lambda b: b.find_element(By.ID, "badge").get_attribute("data-count") == str(before + 1)
+        )
         badge = browser.find_element(By.ID, "badge")
         assert (badge.text, "lit" in badge.get_attribute("class")) == (str(before + 1), True)
         assert browser.find_element(By.ID, "newest").text == "Senaste: Nytt inlägg i lärloggen"

@@ -44,10 +44,21 @@ def _daphne_logging_to(env: dict[str, str], log: Path) -> Iterator[str]:
     port = free_port()
     with log.open("wb") as stderr:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "project.asgi:application"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr,  # no access log
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "project.asgi:application",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,  # no access log
+        )
         try:
             _wait_for(f"http://127.0.0.1:{port}/healthz", process)
             yield f"127.0.0.1:{port}"
@@ -66,13 +77,31 @@ def test_the_fuzzer_finds_no_server_error(tmp_path):
 
             # when
             done = subprocess.run(  # noqa: S603 - Schemathesis, installed with the dev extras
-                [sys.executable, "-m", "schemathesis.cli", "run", f"http://{base}/graphql/",
-                 "--header", f"Authorization: Bearer {token}",
-                 "--seed", str(SEED), "--max-examples", str(EXAMPLES), "--workers", "1",
-                 "--checks", "no_server_error,response_schema_conformance", "--no-color"],
-                cwd=tmp_path, env={**os.environ, "SCHEMATHESIS_HOOKS": str(CHECKS)},
-                capture_output=True, text=True, timeout=_TIMEOUT, check=False,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "schemathesis.cli",
+                    "run",
+                    f"http://{base}/graphql/",
+                    "--header",
+                    f"Authorization: Bearer {token}",
+                    "--seed",
+                    str(SEED),
+                    "--max-examples",
+                    str(EXAMPLES),
+                    "--workers",
+                    "1",
+                    "--checks",
+                    "no_server_error,response_schema_conformance",
+                    "--no-color",
+                ],
+                cwd=tmp_path,
+                env={**os.environ, "SCHEMATHESIS_HOOKS": str(CHECKS)},
+                capture_output=True,
+                text=True,
+                timeout=_TIMEOUT,
+                check=False,
+            )
         log = (tmp_path / "server.log").read_text()
 
     # then

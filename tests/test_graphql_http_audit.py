@@ -27,8 +27,10 @@ def test_the_server_passes_every_graphql_over_http_audit(tmp_path):
     # given
     node = shutil.which("node")
     require(node is not None, "Node.js 20 or later")
-    require((AUDIT / "node_modules" / "graphql-http").is_dir(),
-            f"the audit's packages (`npm ci --prefix {AUDIT}`)")  # fmt: skip
+    require(
+        (AUDIT / "node_modules" / "graphql-http").is_dir(),
+        f"the audit's packages (`npm ci --prefix {AUDIT}`)",
+    )
     assert node is not None
     with demo_database(tmp_path) as env:
         production = {**env, "DEBUG": "0", "SECRET_KEY": "audit-" + "x" * 50}
@@ -36,8 +38,11 @@ def test_the_server_passes_every_graphql_over_http_audit(tmp_path):
             # when
             done = subprocess.run(  # noqa: S603 - node runs our own script
                 [node, str(AUDIT / "audit.mjs"), f"http://{base}/graphql/"],
-                capture_output=True, text=True, timeout=_TIMEOUT, check=False,
-            )  # fmt: skip
+                capture_output=True,
+                text=True,
+                timeout=_TIMEOUT,
+                check=False,
+            )
 
     # then
     results = [json.loads(line) for line in done.stdout.splitlines()]

@@ -44,12 +44,20 @@ def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
 def server() -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-         "project.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "project.asgi:application",
+        ],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "project.settings"},
         stderr=subprocess.PIPE,
-    )  # fmt: skip
+    )
     base = f"127.0.0.1:{port}"
     try:
         _wait_for(f"http://{base}/healthz", process)
@@ -84,8 +92,9 @@ def test_typename_over_websocket(server):
         ack = json.loads(ws.recv(timeout=5))
 
         # when
-        ws.send(json.dumps({"id": "1", "type": "subscribe",
-                            "payload": {"query": "{ __typename }"}}))  # fmt: skip
+        ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "{ __typename }"}})
+        )
         result = json.loads(ws.recv(timeout=5))
 
     # then

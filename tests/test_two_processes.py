@@ -49,10 +49,16 @@ DEACTIVATE = (
 
 @contextmanager
 def badge_socket(base: str, token: str) -> Iterator[ClientConnection]:
-    with connect(f"ws://{base}/graphql/", subprotocols=[Subprotocol("graphql-transport-ws")],
-                 open_timeout=10) as socket:  # fmt: skip
-        socket.send(json.dumps({"type": "connection_init",
-                                "payload": {"authorization": f"Bearer {token}"}}))  # fmt: skip
+    with connect(
+        f"ws://{base}/graphql/",
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        open_timeout=10,
+    ) as socket:
+        socket.send(
+            json.dumps(
+                {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+            )
+        )
         assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
         socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": BADGE}}))
         yield socket
@@ -94,8 +100,9 @@ def test_a_change_on_one_process_reaches_a_socket_on_the_other_and_no_stranger(t
             after = badge(guardian)
             assert written == {"data": {"learningLogEntryCreate": {"errors": []}}}
             assert (after["unreadCount"] - before["unreadCount"], after["newest"]) == (
-                1, {"text": "Nytt inlägg i lärloggen"}
-            )  # fmt: skip
+                1,
+                {"text": "Nytt inlägg i lärloggen"},
+            )
             assert strangers == ({"unreadCount": 0, "newest": None},) * 2
             assert (silent(stranger_here), silent(stranger_there)) == (True, True)
 
@@ -116,11 +123,16 @@ def closed_with(socket: ClientConnection, timeout: float = 1.0) -> int:
 
 
 @contextmanager
-def socket_on(base: str, token: str | None = None, cookie: str | None = None
-              ) -> Iterator[ClientConnection]:  # fmt: skip
+def socket_on(
+    base: str, token: str | None = None, cookie: str | None = None
+) -> Iterator[ClientConnection]:
     headers = {"Cookie": cookie} if cookie else None
-    with connect(f"ws://{base}/graphql/", subprotocols=[Subprotocol("graphql-transport-ws")],
-                 additional_headers=headers, open_timeout=10) as socket:  # fmt: skip
+    with connect(
+        f"ws://{base}/graphql/",
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        additional_headers=headers,
+        open_timeout=10,
+    ) as socket:
         payload = {"authorization": f"Bearer {token}"} if token else {}
         socket.send(json.dumps({"type": "connection_init", "payload": payload}))
         assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
@@ -132,30 +144,44 @@ def test_revoking_a_token_on_one_process_closes_its_socket_on_the_other(tmp_path
     with demo_database(tmp_path) as env, daphne(env) as first, daphne(env) as second:
         main = token_for(env, GUARDIAN)
         accept_terms(first, main)
-        created = graphql(first, 'mutation { tokenCreate(input: {name: "app"}) '
-                                 "{ secret token { id } errors { code } } }", token=main)  # fmt: skip
+        created = graphql(
+            first,
+            'mutation { tokenCreate(input: {name: "app"}) '
+            "{ secret token { id } errors { code } } }",
+            token=main,
+        )
         app = created["data"]["tokenCreate"]
         with socket_on(second, token=app["secret"]) as socket:
             # when
-            revoked = graphql(first, "mutation($i: ID!) { tokenRevoke(input: {id: $i}) "
-                                     "{ errors { code } } }", {"i": app["token"]["id"]}, main)  # fmt: skip
+            revoked = graphql(
+                first,
+                "mutation($i: ID!) { tokenRevoke(input: {id: $i}) { errors { code } } }",
+                {"i": app["token"]["id"]},
+                main,
+            )
 
             # then
             assert (revoked, closed_with(socket)) == (
-                {"data": {"tokenRevoke": {"errors": []}}}, 4401
-            )  # fmt: skip
+                {"data": {"tokenRevoke": {"errors": []}}},
+                4401,
+            )
 
 
 def test_signing_out_on_one_process_closes_the_sessions_socket_on_the_other(tmp_path):
     # given: a browser signed in on the first process, its socket on the second
     with demo_database(tmp_path) as env, daphne(env) as first, daphne(env) as second:
         browser = Browser(first)
-        signed_in = browser.post("mutation($u: String!, $p: String!) { login(input: "
-                                 "{username: $u, password: $p}) { errors { code } } }",
-                                 {"u": GUARDIAN, "p": PASSWORD})  # fmt: skip
+        signed_in = browser.post(
+            "mutation($u: String!, $p: String!) { login(input: "
+            "{username: $u, password: $p}) { errors { code } } }",
+            {"u": GUARDIAN, "p": PASSWORD},
+        )
         with socket_on(second, cookie=browser.cookie_header()) as socket:
-            socket.send(json.dumps({"id": "1", "type": "subscribe",
-                                    "payload": {"query": "{ me { username } }"}}))  # fmt: skip
+            socket.send(
+                json.dumps(
+                    {"id": "1", "type": "subscribe", "payload": {"query": "{ me { username } }"}}
+                )
+            )
             me = json.loads(socket.recv(timeout=10))["payload"]["data"]
 
             # when
@@ -163,9 +189,10 @@ def test_signing_out_on_one_process_closes_the_sessions_socket_on_the_other(tmp_
 
             # then
             assert (signed_in, me, signed_out) == (
-                {"data": {"login": {"errors": []}}}, {"me": {"username": GUARDIAN}},
+                {"data": {"login": {"errors": []}}},
+                {"me": {"username": GUARDIAN}},
                 {"data": {"logout": {"ok": True}}},
-            )  # fmt: skip
+            )
             assert closed_with(socket) == 4401
 
 
@@ -177,10 +204,12 @@ def test_deactivating_an_account_closes_its_sockets_on_every_process(tmp_path):
         with socket_on(first, token=token) as here, socket_on(second, token=token) as there:
             # when: an administrator closes the account from another process
             subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-                [sys.executable, "manage.py", "shell", "-c",
-                 DEACTIVATE.format(GUARDIAN)],
-                cwd=ROOT, env=env, check=True, capture_output=True,
-            )  # fmt: skip
+                [sys.executable, "manage.py", "shell", "-c", DEACTIVATE.format(GUARDIAN)],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
 
             # then
             assert (closed_with(here), closed_with(there)) == (4401, 4401)
@@ -200,9 +229,10 @@ class Browser:
         if csrf:
             headers["X-CSRFToken"] = csrf
         request = urllib.request.Request(
-            f"http://{self.base}/graphql/", headers=headers,
+            f"http://{self.base}/graphql/",
+            headers=headers,
             data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-        )  # fmt: skip
+        )
         with self.opener.open(request, timeout=10) as response:
             body: dict[str, Any] = json.loads(response.read())
         return body

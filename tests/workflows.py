@@ -42,10 +42,21 @@ from tests.cast import Cast
 from tests.factories import iup_template
 
 WRITABLE: tuple[type[models.Model], ...] = (
-    DevelopmentPlan, Answer, ReadConfirmation, Goal, GoalStatusChange, WrittenAssessment,
-    LearningLogEntry, LearningLogComment, LearningLogImage, BlogPost, BlogImage,
-    AccountSettings, Person, User,
-)  # fmt: skip
+    DevelopmentPlan,
+    Answer,
+    ReadConfirmation,
+    Goal,
+    GoalStatusChange,
+    WrittenAssessment,
+    LearningLogEntry,
+    LearningLogComment,
+    LearningLogImage,
+    BlogPost,
+    BlogImage,
+    AccountSettings,
+    Person,
+    User,
+)
 REFUSALS = {"NOT_FOUND", "NOT_ALLOWED", "NOT_AUTHENTICATED"}
 
 
@@ -86,12 +97,17 @@ def build_work(cast: Cast) -> Work:
     )
     elis_goal = Goal.objects.create(plan=elis_plan, text="Räkna", proposed_by=teacher)
     draft = WrittenAssessment.objects.create(
-        pupil=cast.alva, subject=cast.maths, term="HT2026", text="Bra", author=teacher,
+        pupil=cast.alva,
+        subject=cast.maths,
+        term="HT2026",
+        text="Bra",
+        author=teacher,
         prognosis=Prognosis.ON_TRACK,
-    )  # fmt: skip
+    )
     entry = LearningLogEntry.objects.create(pupil=cast.alva, author=teacher, text="Bråk")
-    return Work(cast, template, pupil_question, staff_question, plan, answer, goal, elis_goal,
-                draft, entry)  # fmt: skip
+    return Work(
+        cast, template, pupil_question, staff_question, plan, answer, goal, elis_goal, draft, entry
+    )
 
 
 def mutate(viewer: Any, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -44,9 +44,11 @@ class AccountSettings(models.Model):
     email_system = models.BooleanField(default=False, help_text="Email system messages.")
     description = models.TextField(blank=True, help_text="A few words about oneself.")
     photo = models.ImageField(
-        upload_to="photos/%Y/%m/", blank=True, width_field="photo_width",
+        upload_to="photos/%Y/%m/",
+        blank=True,
+        width_field="photo_width",
         height_field="photo_height",
-    )  # fmt: skip
+    )
     photo_width = models.PositiveIntegerField(null=True, blank=True)
     photo_height = models.PositiveIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

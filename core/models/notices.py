@@ -71,21 +71,30 @@ class Notice(models.Model):
     category = models.CharField(max_length=10, choices=NoticeCategory.choices)
     target_type = models.CharField(max_length=40, help_text="GraphQL type of the item.")
     target_id = models.PositiveBigIntegerField()
-    pupil = models.ForeignKey(Pupil, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="+")  # fmt: skip
-    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="+")  # fmt: skip
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+")  # fmt: skip
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    pupil = models.ForeignKey(
+        Pupil, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     text = models.CharField(max_length=200)
     changes = models.PositiveIntegerField(default=1, help_text="Changes folded in.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(help_text="The latest change; newest first.")
     read_at = models.DateTimeField(null=True, blank=True)
-    digest = models.ForeignKey(EmailDigest, null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="notices")  # fmt: skip
+    digest = models.ForeignKey(
+        EmailDigest, null=True, blank=True, on_delete=models.SET_NULL, related_name="notices"
+    )
 
     class Meta:
         constraints = [

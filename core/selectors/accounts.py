@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import QuerySet
 
-from core.models import AccountSettings
-from permissions.relations import Viewer
+from core.models import AccountSettings, ApiToken, Pupil, User
+from permissions.relations import Viewer, guardian_pupil_ids
 
 
 def account_settings(user: Viewer) -> AccountSettings:
@@ -19,3 +20,13 @@ def terms_pending(user: Viewer) -> bool:
     if not user.is_authenticated:
         return False
     return user.terms_version != settings.TERMS_VERSION
+
+
+def children_of(user: Viewer) -> QuerySet[Pupil]:
+    """The pupils the user holds guardian rights for today."""
+    return Pupil.objects.filter(pk__in=guardian_pupil_ids(user))
+
+
+def token_of(user: User, token_id: int) -> ApiToken | None:
+    """One of the user's own tokens, or None."""
+    return ApiToken.objects.filter(pk=token_id, user_id=user.pk).first()

@@ -139,8 +139,10 @@ def summaries_refresh(term: str) -> int:
         def keep(key: tuple[Any, ...], summary: Summary, at: dt.datetime = counted) -> None:
             _keep(key, replace(summary, counted_at=at))
 
-        keep(("organisation", organisation.pk, term),
-             _organisation(organisation, schools, by_school, cells, term))  # fmt: skip
+        keep(
+            ("organisation", organisation.pk, term),
+            _organisation(organisation, schools, by_school, cells, term),
+        )
         for school in schools:
             keep(("school", school.pk, term), _school(school, by_school, cells, term))
             for pk, name in by_school.get(school.pk, []):
@@ -164,16 +166,20 @@ def _group(name: str, cells: dict[Key, int], term: str) -> Summary:
     return Summary("group", name, term, node, min_cell())
 
 
-def _school(school: School, by_school: Classes, cells: dict[int, dict[Key, int]],
-            term: str) -> Summary:  # fmt: skip
+def _school(
+    school: School, by_school: Classes, cells: dict[int, dict[Key, int]], term: str
+) -> Summary:
     node = protect(_school_node(school, by_school, cells), min_cell(), POPULATION)
     return Summary("school", school.name, term, node, min_cell())
 
 
 def _organisation(
-    organisation: Organisation, schools: list[School], by_school: Classes,
-    cells: dict[int, dict[Key, int]], term: str,
-) -> Summary:  # fmt: skip
+    organisation: Organisation,
+    schools: list[School],
+    by_school: Classes,
+    cells: dict[int, dict[Key, int]],
+    term: str,
+) -> Summary:
     children = [_school_node(school, by_school, cells) for school in schools]
     node = protect(_sum_node(organisation.name, children), min_cell(), POPULATION)
     return Summary("organisation", organisation.name, term, node, min_cell())
@@ -273,8 +279,9 @@ def _ties(cells: Iterable[Key]) -> dict[Key, tuple[Key, ...]]:
             groups.setdefault((key[0], key[1]), []).append(key)
     ties: dict[Key, tuple[Key, ...]] = {
         key: tuple(other for other in group if other != key)
-        for group in groups.values() for key in group
-    }  # fmt: skip
+        for group in groups.values()
+        for key in group
+    }
     answers = tuple(key for key in ordered if key[0] == "answers")
     terms = {str(key[1]) for key in ordered if key[0] == "plans"}
     if terms:  # the summary's term is the latest of its trend
@@ -359,9 +366,11 @@ def _counter(members: QuerySet[GroupMembership]) -> Counter:
 
 def _pupils(members: QuerySet[GroupMembership], count: Counter) -> Iterable[dict[str, int]]:
     active = Q(pupil__person__user__last_login__gte=_since())
-    return members.values("group_id").annotate(
-        n=count("pupil_id"), active=count("pupil_id", filter=active)
-    ).order_by()  # fmt: skip
+    return (
+        members.values("group_id")
+        .annotate(n=count("pupil_id"), active=count("pupil_id", filter=active))
+        .order_by()
+    )
 
 
 def _in_class(
@@ -383,10 +392,14 @@ def _in_class(
 def _plans(class_ids: QuerySet[Any], terms: list[str], add: Add, count: Counter) -> None:
     plans = _in_class(DevelopmentPlan.objects.filter(term__in=terms), class_ids)
     agreed = Q(agreed_at__isnull=False)
-    rows = plans.values("group_id", "term").annotate(
-        agreed=count("pk", filter=agreed),
-        draft=count("pk", filter=~agreed),
-    ).order_by()  # fmt: skip
+    rows = (
+        plans.values("group_id", "term")
+        .annotate(
+            agreed=count("pk", filter=agreed),
+            draft=count("pk", filter=~agreed),
+        )
+        .order_by()
+    )
     for row in rows:
         add(row["group_id"], ("plans", row["term"], "agreed"), row["agreed"])
         add(row["group_id"], ("plans", row["term"], "draft"), row["draft"])
@@ -409,9 +422,12 @@ def _answers(class_ids: QuerySet[Any], term: str, add: Add, count: Counter) -> N
             key = (row["group_id"], role)
             asked[key] = asked.get(key, 0) + per_plan * row["n"]
     answers = Answer.objects.filter(plan__term=term).exclude(text="")
-    answered = _in_class(answers, class_ids, "plan__pupil").values("group_id", "role").annotate(
-        n=count("pk")
-    ).order_by()  # fmt: skip
+    answered = (
+        _in_class(answers, class_ids, "plan__pupil")
+        .values("group_id", "role")
+        .annotate(n=count("pk"))
+        .order_by()
+    )
     done = {(row["group_id"], row["role"]): row["n"] for row in answered}
     for (group_id, role), total in asked.items():
         made = min(done.get((group_id, role), 0), total)
@@ -429,10 +445,15 @@ def _goals(class_ids: QuerySet[Any], term: str, add: Add, count: Counter) -> Non
 def _assessments(class_ids: QuerySet[Any], term: str, add: Add, count: Counter) -> None:
     published = WrittenAssessment.objects.filter(term=term, published_at__isnull=False)
     at_risk = Q(prognosis=Prognosis.AT_RISK)
-    rows = _in_class(published, class_ids).values("group_id", "subject__name").annotate(
-        risk=count("pk", filter=at_risk),
-        fine=count("pk", filter=~at_risk),
-    ).order_by()  # fmt: skip
+    rows = (
+        _in_class(published, class_ids)
+        .values("group_id", "subject__name")
+        .annotate(
+            risk=count("pk", filter=at_risk),
+            fine=count("pk", filter=~at_risk),
+        )
+        .order_by()
+    )
     for row in rows:
         subject = row["subject__name"]
         add(row["group_id"], ("assessments", subject, "at_risk"), row["risk"])
@@ -442,12 +463,12 @@ def _assessments(class_ids: QuerySet[Any], term: str, add: Add, count: Counter) 
 def _log(class_ids: QuerySet[Any], term: str, add: Add, count: Counter) -> None:
     # The term's local days as a range of instants: the same rows as __date, no cast per row.
     first, last = term_dates(term)
-    start, end = (timezone.make_aware(dt.datetime.combine(day, dt.time()))
-                  for day in (first, last + dt.timedelta(days=1)))  # fmt: skip
+    start, end = (
+        timezone.make_aware(dt.datetime.combine(day, dt.time()))
+        for day in (first, last + dt.timedelta(days=1))
+    )
     entries = LearningLogEntry.objects.filter(created_at__gte=start, created_at__lt=end)
-    rows = _in_class(entries, class_ids).values("group_id").annotate(
-        n=count("pk")
-    ).order_by()  # fmt: skip
+    rows = _in_class(entries, class_ids).values("group_id").annotate(n=count("pk")).order_by()
     for row in rows:
         add(row["group_id"], ("learning_log", "entries"), row["n"])
 
@@ -455,25 +476,36 @@ def _log(class_ids: QuerySet[Any], term: str, add: Add, count: Counter) -> None:
 def _guardians(class_ids: QuerySet[Any], add: Add, count: Counter) -> None:
     links = _in_class(guardianships_with_rights(), class_ids)
     last_login = "guardian__user__last_login"
-    rows = links.values("group_id").annotate(
-        total=count("pk"),
-        active=count("pk", filter=Q(**{f"{last_login}__gte": _since()})),
-        earlier=count("pk", filter=Q(**{f"{last_login}__lt": _since()})),
-    ).order_by()  # fmt: skip
+    rows = (
+        links.values("group_id")
+        .annotate(
+            total=count("pk"),
+            active=count("pk", filter=Q(**{f"{last_login}__gte": _since()})),
+            earlier=count("pk", filter=Q(**{f"{last_login}__lt": _since()})),
+        )
+        .order_by()
+    )
     for row in rows:
         never = row["total"] - row["active"] - row["earlier"]
-        for part, value in (("active", row["active"]), ("earlier", row["earlier"]),
-                            ("never", never)):  # fmt: skip
+        for part, value in (
+            ("active", row["active"]),
+            ("earlier", row["earlier"]),
+            ("never", never),
+        ):
             add(row["group_id"], ("usage", "guardians", part), value)
 
 
 def _staff(class_ids: QuerySet[Any], add: Add) -> None:
     staff = StaffAssignment.objects.filter(active_on(today()), group_id__in=class_ids)
     last_login = "staff__user__last_login"
-    rows = staff.values("group_id").annotate(
-        total=Count("staff_id", distinct=True),
-        active=Count("staff_id", filter=Q(**{f"{last_login}__gte": _since()}), distinct=True),
-    ).order_by()  # fmt: skip
+    rows = (
+        staff.values("group_id")
+        .annotate(
+            total=Count("staff_id", distinct=True),
+            active=Count("staff_id", filter=Q(**{f"{last_login}__gte": _since()}), distinct=True),
+        )
+        .order_by()
+    )
     for row in rows:
         add(row["group_id"], ("usage", "staff", "active"), row["active"])
         add(row["group_id"], ("usage", "staff", "inactive"), row["total"] - row["active"])

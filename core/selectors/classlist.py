@@ -11,9 +11,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from core.models import Group, GroupMembership, Guardianship, Person, RelationType, active_on
+from core.models import (
+    Group,
+    GroupMembership,
+    Guardianship,
+    Person,
+    Pupil,
+    RelationType,
+    active_on,
+)
 from permissions import rules
 from permissions.relations import Viewer, today
 
@@ -43,6 +51,14 @@ class ClassMember:
 
     name: str
     guardians: list[GuardianLine]
+
+
+def group_pupils(group_id: int) -> QuerySet[Pupil]:
+    """The group's pupils today by name (the caller narrows them to the readable)."""
+    members = GroupMembership.objects.filter(active_on(today()), group_id=group_id)
+    return Pupil.objects.filter(pk__in=members.values("pupil_id")).order_by(
+        "person__family_name", "person__given_name", "pk"
+    )
 
 
 def class_members(viewer: Viewer, group: Group, *, contacts: bool) -> list[ClassMember]:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Count, Model, Q, QuerySet, Window
 
-from core.models import GroupMembership, Notice, PupilMentor, StaffAssignment, User, active_on
+from core.models import (
+    BlogPost,
+    DevelopmentPlan,
+    GroupMembership,
+    LearningLogEntry,
+    Notice,
+    PupilMentor,
+    StaffAssignment,
+    User,
+    WrittenAssessment,
+    active_on,
+)
+from core.selectors import pages
 from permissions.relations import (
     Viewer,
     blog_groups,
@@ -50,10 +63,11 @@ def group_audience(group_ids: QuerySet[Any] | list[int]) -> QuerySet[User]:
     )
     staff = StaffAssignment.objects.filter(active_on(day), group_id__in=group_ids)
     return User.objects.filter(
-        Q(person_id__in=pupils) | Q(person_id__in=guardians)
+        Q(person_id__in=pupils)
+        | Q(person_id__in=guardians)
         | Q(person_id__in=staff.values("staff_id")),
         is_active=True,
-    )  # fmt: skip
+    )
 
 
 def readable_notices(viewer: Viewer) -> Q:
@@ -71,9 +85,26 @@ def readable_notices(viewer: Viewer) -> Q:
     )
 
 
-def notices_of(viewer: Viewer) -> QuerySet[Notice]:
-    """The viewer's readable notices, newest change first."""
-    return Notice.objects.filter(readable_notices(viewer)).order_by("-updated_at", "-pk")
+# What a notice may be about, and who reads each (the same scopes as the types).
+SUBJECTS: dict[str, tuple[type[Model], Callable[[Viewer], Q]]] = {
+    "DevelopmentPlan": (DevelopmentPlan, pages.pupil_page),
+    "WrittenAssessment": (WrittenAssessment, pages.assessments),
+    "LearningLogEntry": (LearningLogEntry, pages.pupil_page),
+    "BlogPost": (BlogPost, pages.blog_posts),
+}
+
+
+def notices_of(viewer: Viewer, *, unread: bool | None = None) -> QuerySet[Notice]:
+    """The viewer's readable notices, newest change first; only (un)read ones if asked."""
+    found = Notice.objects.filter(readable_notices(viewer)).order_by("-updated_at", "-pk")
+    return found if unread is None else found.filter(read_at__isnull=unread)
+
+
+def notice_subject(viewer: Viewer, target_type: str, target_id: int) -> Model | None:
+    """What a notice is about, if the viewer may still read it."""
+    model, scope = SUBJECTS[target_type]
+    found: Model | None = model._default_manager.filter(scope(viewer), pk=target_id).first()
+    return found
 
 
 def unread_count(viewer: Viewer) -> int:

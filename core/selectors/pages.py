@@ -45,11 +45,13 @@ def blog_posts(viewer: Viewer, path: str = "") -> Q:
     prefix = f"{path}__" if path else ""
     kind = f"{prefix}kind"
     return (
-        Q(**{f"{kind}__in": [BlogKind.GROUP, BlogKind.DOCUMENTATION]},
-          **{f"{prefix}group__in": blog_groups(viewer).values("pk")})
+        Q(
+            **{f"{kind}__in": [BlogKind.GROUP, BlogKind.DOCUMENTATION]},
+            **{f"{prefix}group__in": blog_groups(viewer).values("pk")},
+        )
         | Q(**{kind: BlogKind.SCHOOL, f"{prefix}school__in": blog_schools(viewer).values("pk")})
         | Q(**{kind: BlogKind.PRIVATE, f"{prefix}pupil__person_id": person_of(viewer) or 0})
-    )  # fmt: skip
+    )
 
 
 def teaching_plans(viewer: Viewer, path: str = "") -> Q:

@@ -8,9 +8,15 @@ from core.models import GoalStatus, QuestionRole
 from core.selectors.analytics import POPULATION, Summary, trend_terms
 from core.selectors.suppression import Key, Node
 
-USAGE = (("pupils", "active"), ("pupils", "inactive"), ("guardians", "active"),
-         ("guardians", "earlier"), ("guardians", "never"), ("staff", "active"),
-         ("staff", "inactive"))  # fmt: skip
+USAGE = (
+    ("pupils", "active"),
+    ("pupils", "inactive"),
+    ("guardians", "active"),
+    ("guardians", "earlier"),
+    ("guardians", "never"),
+    ("staff", "active"),
+    ("staff", "inactive"),
+)
 PLAN_PARTS = ("agreed", "draft", "none")
 
 
@@ -52,17 +58,30 @@ def rows(summary: Summary) -> list[Row]:
     """Every figure of the summary in a fixed order."""
     node, term = summary.node, summary.term
     out = [Row("pupils", "", term, cell(node, POPULATION))]
-    out += [Row("plans", part, t, cell(node, ("plans", t, part)))
-            for t in trend_terms(term) for part in PLAN_PARTS]  # fmt: skip
+    out += [
+        Row("plans", part, t, cell(node, ("plans", t, part)))
+        for t in trend_terms(term)
+        for part in PLAN_PARTS
+    ]
     for role in QuestionRole:
-        out += [Row(f"answers_{role.value}", part, term, cell(node, ("answers", role.value, part)))
-                for part in ("answered", "unanswered")]  # fmt: skip
-    out += [Row("goals", status.value, term, cell(node, ("goals", status.value)))
-            for status in GoalStatus]  # fmt: skip
+        out += [
+            Row(f"answers_{role.value}", part, term, cell(node, ("answers", role.value, part)))
+            for part in ("answered", "unanswered")
+        ]
+    out += [
+        Row("goals", status.value, term, cell(node, ("goals", status.value)))
+        for status in GoalStatus
+    ]
     for subject in subjects(node, summary.min_cell):
-        out += [Row(f"assessments_{part}", str(subject), term,
-                    cell(node, ("assessments", subject, part)))
-                for part in ("at_risk", "on_track")]  # fmt: skip
+        out += [
+            Row(
+                f"assessments_{part}",
+                str(subject),
+                term,
+                cell(node, ("assessments", subject, part)),
+            )
+            for part in ("at_risk", "on_track")
+        ]
     out.append(Row("learning_log_entries", "", term, cell(node, ("learning_log", "entries"))))
     out += [Row(f"usage_{who}", part, "", cell(node, ("usage", who, part))) for who, part in USAGE]
     return out

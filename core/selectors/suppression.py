@@ -70,8 +70,9 @@ class Node:
         if self._leaves is None:
             self._leaves = (
                 [leaf for child in self.children for leaf in child.leaves()]
-                if self.children else [self]
-            )  # fmt: skip
+                if self.children
+                else [self]
+            )
         return self._leaves
 
     def published(self, key: Key) -> int | None:
@@ -114,10 +115,10 @@ def _safe_in_tree(node: Node, key: Key, k: int) -> bool:
     hidden_children = [c for c in node.children if c.is_hidden(key)]
     hidden_leaves = [leaf for leaf in node.leaves() if leaf.is_hidden(key)]
     uncovered = sum(
-        c.cells.get(key, 0) - sum(leaf.cells.get(key, 0) for leaf in c.leaves()
-                                  if not leaf.is_hidden(key))
+        c.cells.get(key, 0)
+        - sum(leaf.cells.get(key, 0) for leaf in c.leaves() if not leaf.is_hidden(key))
         for c in hidden_children
-    )  # fmt: skip
+    )
     sums = (
         sum(c.cells.get(key, 0) for c in hidden_children),
         sum(leaf.cells.get(key, 0) for leaf in hidden_leaves),

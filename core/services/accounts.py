@@ -133,8 +133,9 @@ def _contact_value(person: Person, name: str, value: str) -> str:
 def _preference_fields(preferences: PreferenceChanges) -> dict[str, Any]:
     fields = {k: v for k, v in vars(preferences).items() if v is not None}
     if "description" in fields:
-        fields["description"] = text(fields["description"], "description", required=False,
-                                     limit=2_000)  # fmt: skip
+        fields["description"] = text(
+            fields["description"], "description", required=False, limit=2_000
+        )
     return fields
 
 

@@ -64,9 +64,16 @@ class RowResult:
 
 
 def written_assessment_save(
-    *, actor: User, pupil_id: int, subject_id: int, term: str, text_: str,
-    prognosis: Prognosis, version: int | None, publish: bool = False,
-) -> WrittenAssessment:  # fmt: skip
+    *,
+    actor: User,
+    pupil_id: int,
+    subject_id: int,
+    term: str,
+    text_: str,
+    prognosis: Prognosis,
+    version: int | None,
+    publish: bool = False,
+) -> WrittenAssessment:
     """Create or edit the pupil's assessment in a subject and term; maybe publish it.
 
     `version` is the version edited, or None for a new one; a save based on
@@ -79,23 +86,31 @@ def written_assessment_save(
     subject = Subject.objects.filter(pk=subject_id).first()
     if subject is None:
         raise Invalid("Unknown subject.", field="subjectId")
-    require(rules.can_write_assessment(actor, pupil, subject),
-            f"You do not teach {pupil} {subject}.")  # fmt: skip
+    require(
+        rules.can_write_assessment(actor, pupil, subject), f"You do not teach {pupil} {subject}."
+    )
     with transaction.atomic():
         found = WrittenAssessment.objects.filter(pupil=pupil, subject=subject, term=term).first()
         if found is None:
             made = create_first(
-                WrittenAssessment, version, pupil_id=pupil_id, subject=subject, term=term,
-                text=body, prognosis=prognosis, author=actor,
+                WrittenAssessment,
+                version,
+                pupil_id=pupil_id,
+                subject=subject,
+                term=term,
+                text=body,
+                prognosis=prognosis,
+                author=actor,
                 published_at=timezone.now() if publish else None,
-            )  # fmt: skip
+            )
             _published_notice(made, actor)
             return made
         if version is None:
             raise Conflict
         published_at = found.published_at or (timezone.now() if publish else None)
-        save_versioned(found, version, text=body, prognosis=prognosis, author=actor,
-                       published_at=published_at)  # fmt: skip
+        save_versioned(
+            found, version, text=body, prognosis=prognosis, author=actor, published_at=published_at
+        )
         _published_notice(found, actor)
         return found
 
@@ -105,8 +120,12 @@ def written_assessment_publish(
 ) -> WrittenAssessment:
     """Publish a draft to the pupil and guardians."""
     with transaction.atomic():
-        found = fetch(WrittenAssessment.objects.select_related("pupil", "subject"),
-                      pages.assessments(actor), assessment_id, lock=True)  # fmt: skip
+        found = fetch(
+            WrittenAssessment.objects.select_related("pupil", "subject"),
+            pages.assessments(actor),
+            assessment_id,
+            lock=True,
+        )
         require(rules.can_write_assessment(actor, found.pupil, found.subject))
         if found.published_at is None:
             save_versioned(found, version, published_at=timezone.now(), author=actor)
@@ -120,16 +139,25 @@ def _published_notice(assessment: WrittenAssessment, actor: User) -> None:
     """Tell the page's readers of a published (or corrected) assessment; drafts are quiet."""
     if assessment.published_at is None:
         return
-    change = Change(NoticeKind.ASSESSMENT_PUBLISHED, "WrittenAssessment", assessment.pk,
-                    f"Nytt skriftligt omdöme i {assessment.subject} {assessment.term}",
-                    pupil_id=assessment.pupil_id)  # fmt: skip
+    change = Change(
+        NoticeKind.ASSESSMENT_PUBLISHED,
+        "WrittenAssessment",
+        assessment.pk,
+        f"Nytt skriftligt omdöme i {assessment.subject} {assessment.term}",
+        pupil_id=assessment.pupil_id,
+    )
     notify(change, actor=actor, audience=page_audience(assessment.pupil_id))
 
 
 def written_assessments_save_for_group(
-    *, actor: User, group_id: int, subject_id: int, term: str, rows: Sequence[AssessmentRow],
+    *,
+    actor: User,
+    group_id: int,
+    subject_id: int,
+    term: str,
+    rows: Sequence[AssessmentRow],
     publish: bool = False,
-) -> list[RowResult]:  # fmt: skip
+) -> list[RowResult]:
     """Save (and maybe publish) a class's assessments in a subject, row by row.
 
     Only a teacher of the subject in the group gets this far; anyone else
@@ -154,24 +182,41 @@ def written_assessments_save_for_group(
     )
     with transaction.atomic():
         return [
-            _save_row(actor=actor, members=members, subject_id=subject_id, term=term, row=row,
-                      publish=publish)
+            _save_row(
+                actor=actor,
+                members=members,
+                subject_id=subject_id,
+                term=term,
+                row=row,
+                publish=publish,
+            )
             for row in rows
-        ]  # fmt: skip
+        ]
 
 
 def _save_row(
-    *, actor: User, members: set[int], subject_id: int, term: str, row: AssessmentRow,
+    *,
+    actor: User,
+    members: set[int],
+    subject_id: int,
+    term: str,
+    row: AssessmentRow,
     publish: bool,
-) -> RowResult:  # fmt: skip
+) -> RowResult:
     if row.pupil_id not in members:
         return RowResult(pupil_id=row.pupil_id, error=NotFound(field="pupilId"))
     try:
         with transaction.atomic():
             saved = written_assessment_save(
-                actor=actor, pupil_id=row.pupil_id, subject_id=subject_id, term=term,
-                text_=row.text, prognosis=row.prognosis, version=row.version, publish=publish,
-            )  # fmt: skip
+                actor=actor,
+                pupil_id=row.pupil_id,
+                subject_id=subject_id,
+                term=term,
+                text_=row.text,
+                prognosis=row.prognosis,
+                version=row.version,
+                publish=publish,
+            )
     except NotFound:  # hidden answers as not in the group does
         return RowResult(pupil_id=row.pupil_id, error=NotFound(field="pupilId"))
     except ServiceError as error:

@@ -19,9 +19,14 @@ from permissions.relations import blog_groups, blog_schools
 
 
 def blog_post_create(
-    *, actor: User, kind: BlogKind, owner_id: int, title: str, body: str,
+    *,
+    actor: User,
+    kind: BlogKind,
+    owner_id: int,
+    title: str,
+    body: str,
     images: Sequence[IO[bytes] | Any] = (),
-) -> BlogPost:  # fmt: skip
+) -> BlogPost:
     """A post with photos; `owner_id` is the group, school or pupil `kind` names."""
     fields = {"title": text(title, "title", limit=200), "body": text(body, "body")}
     pictures = checked_images(images)
@@ -41,8 +46,7 @@ def _post_notice(post: BlogPost, actor: User) -> None:
     text_ = f"Nytt inlägg: {post.title}"[:200]
     if post.kind == BlogKind.SCHOOL:
         groups = Group.objects.filter(school_id=post.school_id or 0).values("pk")
-        change = Change(NoticeKind.BLOG_POST, "BlogPost", post.pk, text_,
-                        school_id=post.school_id)  # fmt: skip
+        change = Change(NoticeKind.BLOG_POST, "BlogPost", post.pk, text_, school_id=post.school_id)
     else:
         groups = Group.objects.filter(pk=post.group_id or 0).values("pk")
         change = Change(NoticeKind.BLOG_POST, "BlogPost", post.pk, text_, group_id=post.group_id)

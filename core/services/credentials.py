@@ -19,8 +19,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core.events import credentials_changed, session_digest
 from core.models import ApiToken, User
-from subscriptions.publish import credentials_changed, session_digest
 
 # Saves that touch none of these leave every credential as it was (a login
 # stamps last_login; accepting the terms changes terms_version only).

@@ -217,9 +217,11 @@ def _digest_failed(claim: _Claim, now: dt.datetime, error: Exception) -> None:
     attempts = claim.attempts + 1
     reason = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
     EmailDigest.objects.filter(pk=claim.digest_id).update(
-        sent_at=None, attempts=attempts, last_error=reason,
+        sent_at=None,
+        attempts=attempts,
+        last_error=reason,
         next_attempt_at=now + digest_backoff(attempts),
-    )  # fmt: skip
+    )
     logger.warning("Notice digest %s failed (attempt %s): %s", claim.digest_id, attempts, reason)
 
 

@@ -43,9 +43,15 @@ def goal_for(actor: User, pk: int) -> Goal:
 
 
 def goal_propose(
-    *, actor: User, plan_id: int, text_: str, activities: str = "", responsible: str = "",
-    subject_ids: Sequence[int] = (), requirement_ids: Sequence[int] = (),
-) -> Goal:  # fmt: skip
+    *,
+    actor: User,
+    plan_id: int,
+    text_: str,
+    activities: str = "",
+    responsible: str = "",
+    subject_ids: Sequence[int] = (),
+    requirement_ids: Sequence[int] = (),
+) -> Goal:
     """Propose a goal before the talk; it waits as NEW until the plan is agreed."""
     fields = _goal_text(text_, activities, responsible)
     with transaction.atomic():
@@ -67,9 +73,16 @@ def goal_propose(
 
 
 def goal_update(
-    *, actor: User, goal_id: int, version: int, text_: str, activities: str = "",
-    responsible: str = "", subject_ids: Sequence[int] = (), requirement_ids: Sequence[int] = (),
-) -> Goal:  # fmt: skip
+    *,
+    actor: User,
+    goal_id: int,
+    version: int,
+    text_: str,
+    activities: str = "",
+    responsible: str = "",
+    subject_ids: Sequence[int] = (),
+    requirement_ids: Sequence[int] = (),
+) -> Goal:
     """Edit a goal before the talk: its proposer, or the pupil's teachers and mentors."""
     fields = _goal_text(text_, activities, responsible)
     with transaction.atomic():
@@ -96,8 +109,12 @@ def goal_status_change(*, actor: User, goal_id: int, version: int, status: GoalS
         GoalStatusChange.objects.create(
             goal=goal, from_status=from_status, to_status=status, changed_by=actor
         )
-        plan_notice(goal.plan, actor, NoticeKind.GOAL_MOVED,
-                    f"Ett mål är nu {GoalStatus(status).label.lower()}")  # fmt: skip
+        plan_notice(
+            goal.plan,
+            actor,
+            NoticeKind.GOAL_MOVED,
+            f"Ett mål är nu {GoalStatus(status).label.lower()}",
+        )
         return goal
 
 

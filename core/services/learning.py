@@ -27,9 +27,13 @@ MAX_IMAGES = 10
 
 
 def learning_log_entry_create(
-    *, actor: User, pupil_id: int, text_: str, goal_ids: Sequence[int] = (),
+    *,
+    actor: User,
+    pupil_id: int,
+    text_: str,
+    goal_ids: Sequence[int] = (),
     images: Sequence[IO[bytes] | Any] = (),
-) -> LearningLogEntry:  # fmt: skip
+) -> LearningLogEntry:
     """A new entry in the pupil's log, linked to goals of the pupil's plans."""
     body = text(text_, "text")
     pictures = checked_images(images)
@@ -51,10 +55,16 @@ def learning_log_entry_update(
     """Edit one's own entry, while one still writes in the pupil's log."""
     body = text(text_, "text")
     with transaction.atomic():
-        entry = fetch(LearningLogEntry.objects.select_related("pupil"), pupil_page(actor),
-                      entry_id, lock=True)  # fmt: skip
-        require(entry.author_id == actor.pk and rules.can_write_learning_log(actor, entry.pupil),
-                "Only the author edits an entry.")  # fmt: skip
+        entry = fetch(
+            LearningLogEntry.objects.select_related("pupil"),
+            pupil_page(actor),
+            entry_id,
+            lock=True,
+        )
+        require(
+            entry.author_id == actor.pk and rules.can_write_learning_log(actor, entry.pupil),
+            "Only the author edits an entry.",
+        )
         goals = _goals_of(entry.pupil_id, goal_ids)
         save_versioned(entry, version, text=body)
         entry.goals.set(goals)

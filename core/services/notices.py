@@ -14,10 +14,10 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from core.events import notices_changed
 from core.models import Notice, NoticeCategory, NoticeKind, User
 from core.selectors.notices import notices_of
 from core.services.errors import NotFound
-from subscriptions.publish import notices_changed
 
 CATEGORY = {NoticeKind.BLOG_POST: NoticeCategory.MESSAGES}
 
@@ -61,13 +61,21 @@ def notice_record(change: Change, *, actor_id: int | None, recipient_ids: list[i
         unread.update(changes=F("changes") + 1, **latest)
         Notice.objects.bulk_create(
             [
-                Notice(recipient_id=pk, category=category, pupil_id=change.pupil_id,
-                       group_id=change.group_id, school_id=change.school_id, **item, **latest)
-                for pk in recipient_ids if pk not in folded
+                Notice(
+                    recipient_id=pk,
+                    category=category,
+                    pupil_id=change.pupil_id,
+                    group_id=change.group_id,
+                    school_id=change.school_id,
+                    **item,
+                    **latest,
+                )
+                for pk in recipient_ids
+                if pk not in folded
             ],
             ignore_conflicts=True,  # a concurrent change started it first: folded there
-        )  # fmt: skip
-    notices_changed(recipient_ids)
+        )
+    notices_changed(recipient_ids)  # called after commit (by `notify`)
 
 
 def notice_mark_read(*, actor: User, notice_id: int) -> Notice:

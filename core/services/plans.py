@@ -83,14 +83,24 @@ def development_plan_start(
         if term in terms:
             raise Conflict(f"{pupil} already has a plan for {term}.", field="term")
         if any(term_key(other) > term_key(term) for other in terms):
-            raise Invalid("A plan for a later term exists; plans are started in order.",
-                          field="term")  # fmt: skip
+            raise Invalid(
+                "A plan for a later term exists; plans are started in order.", field="term"
+            )
         plans.exclude(state=PlanState.ARCHIVED).update(
-            state=PlanState.ARCHIVED, changed_by=actor, updated_at=timezone.now(),
+            state=PlanState.ARCHIVED,
+            changed_by=actor,
+            updated_at=timezone.now(),
             version=F("version") + 1,
-        )  # fmt: skip
-        return create_first(DevelopmentPlan, None, pupil=pupil, term=term, template=template,
-                            started_by=actor, changed_by=actor)  # fmt: skip
+        )
+        return create_first(
+            DevelopmentPlan,
+            None,
+            pupil=pupil,
+            term=term,
+            template=template,
+            started_by=actor,
+            changed_by=actor,
+        )
 
 
 def _template(school_form: str, template_id: int | None) -> PlanTemplate:
@@ -110,9 +120,14 @@ def _template(school_form: str, template_id: int | None) -> PlanTemplate:
 
 
 def answer_save(
-    *, actor: User, plan_id: int, question_id: int, role: QuestionRole, text_: str,
+    *,
+    actor: User,
+    plan_id: int,
+    question_id: int,
+    role: QuestionRole,
+    text_: str,
     version: int | None,
-) -> Answer:  # fmt: skip
+) -> Answer:
     """Save the answer `role` gives to a question, if the actor answers for that role.
 
     `version` is the version the actor edited, or None for a first answer;
@@ -121,8 +136,10 @@ def answer_save(
     body = text(text_, "text")
     with transaction.atomic():
         plan = plan_for(actor, plan_id)
-        require(rules.can_answer_question(actor, plan.pupil, Role(role.value)),
-                f"You do not answer questions put to the {role.value}.")  # fmt: skip
+        require(
+            rules.can_answer_question(actor, plan.pupil, Role(role.value)),
+            f"You do not answer questions put to the {role.value}.",
+        )
         require_state(plan, PlanState.DRAFT)
         question = PreparationQuestion.objects.filter(
             pk=question_id, section__template_id=plan.template_id
@@ -133,8 +150,9 @@ def answer_save(
             raise Invalid("The question is not put to that role.", field="role")
         answer = Answer.objects.filter(plan=plan, question=question, role=role).first()
         if answer is None:
-            answer = create_first(Answer, version, plan=plan, question=question, role=role,
-                                  text=body, author=actor)  # fmt: skip
+            answer = create_first(
+                Answer, version, plan=plan, question=question, role=role, text=body, author=actor
+            )
         elif version is None:
             raise Conflict
         else:
@@ -189,16 +207,20 @@ def development_plan_agree(
         require_state(plan, PlanState.DRAFT)
         talk_date = talk_date or timezone.localdate()
         if not timezone.localdate() - TALK_DAYS_BACK <= talk_date <= timezone.localdate():
-            raise Invalid("The talk is today or held within the last 180 days.",
-                          field="talkDate")  # fmt: skip
+            raise Invalid("The talk is today or held within the last 180 days.", field="talkDate")
         now = timezone.now()
         save_versioned(
-            plan, version, state=PlanState.AGREED, agreed_at=now, changed_by=actor,
+            plan,
+            version,
+            state=PlanState.AGREED,
+            agreed_at=now,
+            changed_by=actor,
             talk_date=talk_date,
-        )  # fmt: skip
+        )
         _start_proposals(plan, actor)
-        plan_notice(plan, actor, NoticeKind.PLAN_AGREED,
-                    f"Utvecklingsplanen {plan.term} är överenskommen")  # fmt: skip
+        plan_notice(
+            plan, actor, NoticeKind.PLAN_AGREED, f"Utvecklingsplanen {plan.term} är överenskommen"
+        )
         return plan
 
 
@@ -210,10 +232,14 @@ def _start_proposals(plan: DevelopmentPlan, actor: User) -> None:
         status=GoalStatus.IN_PROGRESS, version=F("version") + 1, updated_at=timezone.now()
     )
     GoalStatusChange.objects.bulk_create(
-        GoalStatusChange(goal_id=pk, from_status=GoalStatus.NEW,
-                         to_status=GoalStatus.IN_PROGRESS, changed_by=actor)
+        GoalStatusChange(
+            goal_id=pk,
+            from_status=GoalStatus.NEW,
+            to_status=GoalStatus.IN_PROGRESS,
+            changed_by=actor,
+        )
         for pk in proposals
-    )  # fmt: skip
+    )
 
 
 def development_plan_evaluate(

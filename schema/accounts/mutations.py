@@ -6,13 +6,13 @@ import strawberry
 from asgiref.sync import sync_to_async
 from django.contrib.auth import alogin, alogout, authenticate
 from django.http import HttpRequest
-from strawberry_django.auth.utils import aget_current_user
 
-from core.models import ApiToken, User
+from core.models import User
+from core.selectors.accounts import token_of
 from core.services.errors import ServiceError
 from core.services.tokens import token_create, token_revoke
 from schema.accounts.types import ApiTokenType, ViewerType
-from schema.context import Info
+from schema.context import Info, signed_in
 from schema.errors import NOT_AUTHENTICATED, NOT_FOUND, ErrorCode, UserError
 from schema.payloads import user_error
 
@@ -144,12 +144,12 @@ class AccountMutation:
         request = _json_request(info)
         if request is None:
             return TokenCreatePayload(token=None, secret=None, errors=[JSON_REQUIRED])
-        user = await aget_current_user(info)
-        if not user.is_authenticated:
+        user = await signed_in(info)
+        if user is None:
             return TokenCreatePayload(token=None, secret=None, errors=[NOT_AUTHENTICATED])
         try:
             token, secret = await sync_to_async(token_create)(
-                user=user,  # type: ignore[arg-type]
+                user=user,
                 name=input.name,
                 days=input.days,
                 parent=getattr(request, "auth_token", None),  # set by BearerTokenMiddleware
@@ -160,10 +160,10 @@ class AccountMutation:
 
     @strawberry.mutation(description="Revoke one of the viewer's tokens at once.")
     async def token_revoke(self, info: Info, input: TokenRevokeInput) -> TokenRevokePayload:
-        user = await aget_current_user(info)
-        if not user.is_authenticated:
+        user = await signed_in(info)
+        if user is None:
             return TokenRevokePayload(token=None, errors=[NOT_AUTHENTICATED])
-        token = await ApiToken.objects.filter(pk=_int(input.id), user_id=user.pk).afirst()
+        token = await sync_to_async(token_of)(user, _int(input.id))
         if token is None:
             return TokenRevokePayload(token=None, errors=[NOT_FOUND])
         revoked = await sync_to_async(token_revoke)(token=token)

@@ -56,8 +56,9 @@ class SettingsType:
     def current_terms_version(self) -> str:
         return str(settings.TERMS_VERSION)
 
-    @strawberry_django.field(description="True until the current terms are accepted; "
-                             "nothing else works until then.")  # fmt: skip
+    @strawberry_django.field(
+        description="True until the current terms are accepted; nothing else works until then."
+    )
     def terms_pending(self) -> bool:
         return terms_pending(self.user)
 
@@ -140,8 +141,9 @@ class SettingsPayload:
     )
 
 
-def _payload(user_and_row: tuple[User, AccountSettings] | None,
-             errors: list[UserError]) -> SettingsPayload:  # fmt: skip
+def _payload(
+    user_and_row: tuple[User, AccountSettings] | None, errors: list[UserError]
+) -> SettingsPayload:
     if user_and_row is None:
         return SettingsPayload(settings=None, errors=errors)
     user, row = user_and_row
@@ -155,24 +157,46 @@ class SettingsMutation:
     @strawberry_django.mutation(description="Change one's contact details, mail and profile.")
     def settings_update(self, info: Info, input: SettingsUpdateInput) -> SettingsPayload:
         contact = ContactChanges(
-            email=input.email, phone=input.phone, mobile_phone=input.mobile_phone,
-            street_address=input.street_address, postal_code=input.postal_code,
-            locality=input.locality, visible_to_families=input.visible_to_families,
-        )  # fmt: skip
+            email=input.email,
+            phone=input.phone,
+            mobile_phone=input.mobile_phone,
+            street_address=input.street_address,
+            postal_code=input.postal_code,
+            locality=input.locality,
+            visible_to_families=input.visible_to_families,
+        )
         preferences = PreferenceChanges(
-            email_important=input.email_important, email_messages=input.email_messages,
-            email_system=input.email_system, description=input.description,
-        )  # fmt: skip
-        return _payload(*perform(info, lambda actor: (actor, accounts.settings_update(
-            actor=actor, contact=contact, preferences=preferences))))  # fmt: skip
+            email_important=input.email_important,
+            email_messages=input.email_messages,
+            email_system=input.email_system,
+            description=input.description,
+        )
+        return _payload(
+            *perform(
+                info,
+                lambda actor: (
+                    actor,
+                    accounts.settings_update(
+                        actor=actor, contact=contact, preferences=preferences
+                    ),
+                ),
+            )
+        )
 
     @strawberry_django.mutation(description="Set or remove one's profile photo.")
     def settings_photo_set(self, info: Info, input: SettingsPhotoSetInput) -> SettingsPayload:
-        return _payload(*perform(info, lambda actor: (actor, accounts.settings_photo_set(
-            actor=actor, photo=input.photo))))  # fmt: skip
+        return _payload(
+            *perform(
+                info,
+                lambda actor: (actor, accounts.settings_photo_set(actor=actor, photo=input.photo)),
+            )
+        )
 
     @strawberry_django.mutation(description="Accept the terms of use (asked on first login).")
     def terms_accept(self, info: Info, input: TermsAcceptInput) -> SettingsPayload:
-        user, errors = perform(info, lambda actor: accounts.terms_accept(
-            actor=actor, version=input.version), before_terms=True)  # fmt: skip
+        user, errors = perform(
+            info,
+            lambda actor: accounts.terms_accept(actor=actor, version=input.version),
+            before_terms=True,
+        )
         return _payload(None if user is None else (user, account_settings(user)), errors)

@@ -10,9 +10,9 @@ import strawberry_django
 from strawberry_django.relay import DjangoListConnection
 
 from core.models import ApiToken, Group, Pupil, School, User
-from core.selectors.accounts import terms_pending
+from core.selectors.accounts import children_of, terms_pending
 from core.selectors.notices import unread_count
-from permissions.relations import Role, guardian_pupil_ids, visible_groups, visible_schools
+from permissions.relations import Role, visible_groups, visible_schools
 from permissions.roles import viewer_roles
 from schema.accounts.settings import SettingsType
 from schema.enums import choices_enum
@@ -67,7 +67,7 @@ class ViewerType:
     def children(self) -> Iterable[Pupil]:
         if terms_pending(self.user):  # e.g. `login { viewer { children } }`
             return Pupil.objects.none()
-        return Pupil.objects.filter(pk__in=guardian_pupil_ids(self.user))
+        return children_of(self.user)
 
     @strawberry_django.connection(
         DjangoListConnection[GroupType],

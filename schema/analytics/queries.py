@@ -44,21 +44,27 @@ def _summary(
 
 @strawberry.type
 class AnalyticsQuery:
-    @strawberry_django.field(description="A class's or department's summary; null when the "
-                             "viewer may not read it. Teachers and mentors of the group, the "
-                             "school's leaders, analytics granted the school.")  # fmt: skip
+    @strawberry_django.field(
+        description="A class's or department's summary; null when the "
+        "viewer may not read it. Teachers and mentors of the group, the "
+        "school's leaders, analytics granted the school."
+    )
     def group_summary(self, info: Info, group_id: strawberry.ID, term: str) -> SummaryType | None:
         return _summary(info, "group", group_id, "Group", term)
 
-    @strawberry_django.field(description="A school's summary; null when the viewer may not read "
-                             "it. The school's leaders and analytics granted it.")  # fmt: skip
+    @strawberry_django.field(
+        description="A school's summary; null when the viewer may not read "
+        "it. The school's leaders and analytics granted it."
+    )
     def school_summary(
         self, info: Info, school_id: strawberry.ID, term: str
     ) -> SummaryType | None:
         return _summary(info, "school", school_id, "School", term)
 
-    @strawberry_django.field(description="Summaries of the organisers the viewer is granted "
-                             "analytics for (usually one); empty for everyone else.")  # fmt: skip
+    @strawberry_django.field(
+        description="Summaries of the organisers the viewer is granted "
+        "analytics for (usually one); empty for everyone else."
+    )
     def organisation_summary(self, info: Info, term: str) -> list[SummaryType]:
         _checked(term)
         return [

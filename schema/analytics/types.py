@@ -113,15 +113,21 @@ class SummaryType:
         node, term = summary.node, summary.term
         plans = [_plans(node, t) for t in trend_terms(term)]
         return cls(
-            level=summary.level, name=summary.name, term=term, min_cell=summary.min_cell,
-            pupils=count(node, POPULATION), plans=plans[-1], trend=plans,
+            level=summary.level,
+            name=summary.name,
+            term=term,
+            min_cell=summary.min_cell,
+            pupils=count(node, POPULATION),
+            plans=plans[-1],
+            trend=plans,
             answers=[_answers(node, role) for role in QuestionRole],
-            goals=[GoalCount(status=s, count=count(node, ("goals", s.value)))
-                   for s in GoalStatus],
+            goals=[GoalCount(status=s, count=count(node, ("goals", s.value))) for s in GoalStatus],
             assessments=[_subject(node, s) for s in subjects(node, summary.min_cell)],
             learning_log_entries=count(node, ("learning_log", "entries")),
-            usage=_usage(node), csv_url=f"{csv_path}?term={term}", counted_at=summary.counted_at,
-        )  # fmt: skip
+            usage=_usage(node),
+            csv_url=f"{csv_path}?term={term}",
+            counted_at=summary.counted_at,
+        )
 
 
 def _plans(node: Node, term: str) -> PlanCounts:
@@ -138,8 +144,9 @@ def _answers(node: Node, role: QuestionRole) -> RoleAnswers:
 def _subject(node: Node, subject: object) -> SubjectRisk:
     risk = count(node, ("assessments", subject, "at_risk"))
     fine = count(node, ("assessments", subject, "on_track"))
-    return SubjectRisk(subject=str(subject), at_risk=risk, on_track=fine,
-                       at_risk_share=share(risk, fine))  # fmt: skip
+    return SubjectRisk(
+        subject=str(subject), at_risk=risk, on_track=fine, at_risk_share=share(risk, fine)
+    )
 
 
 def _usage(node: Node) -> Usage:
@@ -147,11 +154,14 @@ def _usage(node: Node) -> Usage:
         return count(node, ("usage", who, part))
 
     return Usage(
-        pupils_active=c("pupils", "active"), pupils_inactive=c("pupils", "inactive"),
-        guardians_active=c("guardians", "active"), guardians_earlier=c("guardians", "earlier"),
-        guardians_never=c("guardians", "never"), staff_active=c("staff", "active"),
+        pupils_active=c("pupils", "active"),
+        pupils_inactive=c("pupils", "inactive"),
+        guardians_active=c("guardians", "active"),
+        guardians_earlier=c("guardians", "earlier"),
+        guardians_never=c("guardians", "never"),
+        staff_active=c("staff", "active"),
         staff_inactive=c("staff", "inactive"),
-    )  # fmt: skip
+    )
 
 
 def csv_path(level: str, pk: int) -> str:

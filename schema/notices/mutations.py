@@ -9,7 +9,7 @@ from core.services import notices
 from schema.context import Info
 from schema.errors import UserError
 from schema.notices.types import NoticeType
-from schema.payloads import perform, pk
+from schema.payloads import perform, pk, shown_as
 
 ERRORS = "Empty on success; otherwise why nothing was changed."
 
@@ -35,9 +35,13 @@ class NoticesMarkAllReadPayload:
 class NoticeMutation:
     @strawberry_django.mutation(description="Mark one notice read.")
     def notice_mark_read(self, info: Info, input: NoticeMarkReadInput) -> NoticeMarkReadPayload:
-        notice, errors = perform(info, lambda actor: notices.notice_mark_read(
-            actor=actor, notice_id=pk(input.id, "Notice", "id")))  # fmt: skip
-        return NoticeMarkReadPayload(notice=notice, errors=errors)  # type: ignore[arg-type]
+        notice, errors = perform(
+            info,
+            lambda actor: notices.notice_mark_read(
+                actor=actor, notice_id=pk(input.id, "Notice", "id")
+            ),
+        )
+        return NoticeMarkReadPayload(notice=shown_as(NoticeType, notice), errors=errors)
 
     @strawberry_django.mutation(description="Mark every notice read.")
     def notices_mark_all_read(self, info: Info) -> NoticesMarkAllReadPayload:

@@ -21,7 +21,4 @@ class NoticeQuery:
         description="The viewer's notices, latest change first; `unread: true` for the badge's.",
     )
     def notices(self, info: Info, unread: bool | None = None) -> Iterable[Notice]:
-        found = notices_of(viewer(info))
-        if unread is None:
-            return found
-        return found.filter(read_at__isnull=unread)
+        return notices_of(viewer(info), unread=unread)

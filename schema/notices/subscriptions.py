@@ -6,18 +6,18 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
+from core.events import EVENT, user_group
 from core.models import User
 from core.selectors.notices import unread_badge
-from schema.context import Info
-from schema.notices.types import NoticeBadge
-from subscriptions.consumers import on_behalf
-from subscriptions.publish import EVENT, user_group
+from schema.context import Info, socket
+from schema.notices.types import NoticeBadge, NoticeType
+from schema.payloads import shown_as
 
 
 def badge(user: User) -> NoticeBadge:
     """The badge of one user, from the database (called on its thread)."""
     count, newest = unread_badge(user)
-    return NoticeBadge(unread_count=count, newest=newest)  # type: ignore[arg-type]
+    return NoticeBadge(unread_count=count, newest=shown_as(NoticeType, newest))
 
 
 @strawberry.type
@@ -27,8 +27,8 @@ class NoticeSubscription:
         "whenever they change. Ends when the viewer signs out or the token is revoked."
     )
     async def notice_badge(self, info: Info) -> AsyncGenerator[NoticeBadge, None]:
-        consumer = info.context["ws"]
-        first = await on_behalf(consumer, badge)
+        consumer = socket(info)
+        first = await consumer.on_behalf(badge)
         if first is None:
             return
         user_id = consumer.scope["user"].pk
@@ -37,7 +37,7 @@ class NoticeSubscription:
             async for event in events:
                 # Every event is re-authorized: a fresh user (fresh relations), a
                 # live session or token, the terms still accepted.
-                found = await on_behalf(consumer, badge, event.get("id"))
+                found = await consumer.on_behalf(badge, event.get("id"))
                 if found is None:
                     return
                 yield found

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 import strawberry_django
-from django.db.models import Model, Q
 from strawberry import relay
 
 from core.models import (
-    BlogPost,
-    DevelopmentPlan,
-    LearningLogEntry,
     Notice,
     NoticeCategory,
     NoticeKind,
-    WrittenAssessment,
 )
-from core.selectors import pages
-from core.selectors.notices import readable_notices
-from permissions.relations import Viewer
+from core.selectors.notices import notice_subject, readable_notices
 from permissions.rules import display_name
 from schema.context import Info, scoped, viewer
 from schema.enums import choices_enum
@@ -36,13 +28,6 @@ NoticeKindEnum = choices_enum(NoticeKind, "NoticeKind", "What happened.")
 NoticeCategoryEnum = choices_enum(
     NoticeCategory, "NoticeCategory", "Which email preference a notice falls under."
 )
-# What a notice may be about, and who reads each (the same filters as the types).
-SUBJECTS: dict[str, tuple[type[Model], Callable[[Viewer], Q]]] = {
-    "DevelopmentPlan": (DevelopmentPlan, pages.pupil_page),
-    "WrittenAssessment": (WrittenAssessment, pages.assessments),
-    "LearningLogEntry": (LearningLogEntry, pages.pupil_page),
-    "BlogPost": (BlogPost, pages.blog_posts),
-}
 
 
 @strawberry_django.type(
@@ -77,9 +62,9 @@ class NoticeType(relay.Node):
         only=["target_type", "target_id"],
     )
     def subject(self, info: Info) -> relay.Node | None:
-        model, scope = SUBJECTS[self.target_type]  # type: ignore[attr-defined]
-        found: Any = model._default_manager.filter(scope(viewer(info)), pk=self.target_id).first()  # type: ignore[attr-defined]
-        return found  # type: ignore[no-any-return]
+        notice = cast("Notice", self)  # strawberry-django resolves on the model instance
+        found = notice_subject(viewer(info), notice.target_type, notice.target_id)
+        return cast("relay.Node | None", found)
 
     get_queryset = scoped(readable_notices)
 

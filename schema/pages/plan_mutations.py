@@ -17,7 +17,7 @@ from schema.context import Info
 from schema.errors import UserError
 from schema.pages.enums import GoalStatusEnum, QuestionRoleEnum
 from schema.pages.plans import AnswerType, DevelopmentPlanType, GoalType, ReadConfirmationType
-from schema.payloads import perform, pk, pks
+from schema.payloads import perform, pk, pks, shown_as
 
 ERRORS = "Empty on success; otherwise why nothing was changed."
 
@@ -138,28 +138,42 @@ PLAN, PUPIL, GOAL = "DevelopmentPlan", "Pupil", "Goal"
 
 @strawberry.type
 class PlanMutation:
-    @strawberry_django.mutation(description="Start a pupil's plan for a term (teachers, mentors); "
-                                "earlier plans are archived.")  # fmt: skip
+    @strawberry_django.mutation(
+        description="Start a pupil's plan for a term (teachers, mentors); "
+        "earlier plans are archived."
+    )
     def development_plan_start(
         self,
         info: Info,
         input: DevelopmentPlanStartInput,
     ) -> DevelopmentPlanPayload:
-        plan, errors = perform(info, lambda actor: plans.development_plan_start(
-            actor=actor, pupil_id=pk(input.pupil_id, PUPIL, "pupilId"), term=input.term,
-            template_id=None if input.template_id is None
-            else pk(input.template_id, "PlanTemplate", "templateId"),
-        ))  # fmt: skip
-        return DevelopmentPlanPayload(plan=plan, errors=errors)  # type: ignore[arg-type]
+        plan, errors = perform(
+            info,
+            lambda actor: plans.development_plan_start(
+                actor=actor,
+                pupil_id=pk(input.pupil_id, PUPIL, "pupilId"),
+                term=input.term,
+                template_id=None
+                if input.template_id is None
+                else pk(input.template_id, "PlanTemplate", "templateId"),
+            ),
+        )
+        return DevelopmentPlanPayload(plan=shown_as(DevelopmentPlanType, plan), errors=errors)
 
     @strawberry_django.mutation(description="Answer a preparation question for one role.")
     def answer_save(self, info: Info, input: AnswerSaveInput) -> AnswerPayload:
-        answer, errors = perform(info, lambda actor: plans.answer_save(
-            actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"),
-            question_id=pk(input.question_id, "PreparationQuestion", "questionId"),
-            role=QuestionRole(input.role.value), text_=input.text, version=input.version,
-        ))  # fmt: skip
-        return AnswerPayload(answer=answer, errors=errors)  # type: ignore[arg-type]
+        answer, errors = perform(
+            info,
+            lambda actor: plans.answer_save(
+                actor=actor,
+                plan_id=pk(input.plan_id, PLAN, "planId"),
+                question_id=pk(input.question_id, "PreparationQuestion", "questionId"),
+                role=QuestionRole(input.role.value),
+                text_=input.text,
+                version=input.version,
+            ),
+        )
+        return AnswerPayload(answer=shown_as(AnswerType, answer), errors=errors)
 
     @strawberry_django.mutation(description='A guardian\'s "I have read it", with wishes.')
     def development_plan_read_confirm(
@@ -167,23 +181,37 @@ class PlanMutation:
         info: Info,
         input: DevelopmentPlanReadConfirmInput,
     ) -> ReadConfirmationPayload:
-        confirmation, errors = perform(info, lambda actor: plans.development_plan_read_confirm(
-            actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"), wishes=input.wishes,
-        ))  # fmt: skip
-        return ReadConfirmationPayload(confirmation=confirmation, errors=errors)  # type: ignore[arg-type]
+        confirmation, errors = perform(
+            info,
+            lambda actor: plans.development_plan_read_confirm(
+                actor=actor,
+                plan_id=pk(input.plan_id, PLAN, "planId"),
+                wishes=input.wishes,
+            ),
+        )
+        return ReadConfirmationPayload(
+            confirmation=shown_as(ReadConfirmationType, confirmation), errors=errors
+        )
 
-    @strawberry_django.mutation(description="Agree the plan at the talk (mentors): it locks, "
-                                "and proposed goals become in progress.")  # fmt: skip
+    @strawberry_django.mutation(
+        description="Agree the plan at the talk (mentors): it locks, "
+        "and proposed goals become in progress."
+    )
     def development_plan_agree(
         self,
         info: Info,
         input: DevelopmentPlanAgreeInput,
     ) -> DevelopmentPlanPayload:
-        plan, errors = perform(info, lambda actor: plans.development_plan_agree(
-            actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"), version=input.version,
-            talk_date=input.talk_date,
-        ))  # fmt: skip
-        return DevelopmentPlanPayload(plan=plan, errors=errors)  # type: ignore[arg-type]
+        plan, errors = perform(
+            info,
+            lambda actor: plans.development_plan_agree(
+                actor=actor,
+                plan_id=pk(input.plan_id, PLAN, "planId"),
+                version=input.version,
+                talk_date=input.talk_date,
+            ),
+        )
+        return DevelopmentPlanPayload(plan=shown_as(DevelopmentPlanType, plan), errors=errors)
 
     @strawberry_django.mutation(description="Write the talk's evaluation into an agreed plan.")
     def development_plan_evaluate(
@@ -191,44 +219,76 @@ class PlanMutation:
         info: Info,
         input: DevelopmentPlanEvaluateInput,
     ) -> DevelopmentPlanPayload:
-        plan, errors = perform(info, lambda actor: plans.development_plan_evaluate(
-            actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"), version=input.version,
-            evaluation=input.evaluation,
-        ))  # fmt: skip
-        return DevelopmentPlanPayload(plan=plan, errors=errors)  # type: ignore[arg-type]
+        plan, errors = perform(
+            info,
+            lambda actor: plans.development_plan_evaluate(
+                actor=actor,
+                plan_id=pk(input.plan_id, PLAN, "planId"),
+                version=input.version,
+                evaluation=input.evaluation,
+            ),
+        )
+        return DevelopmentPlanPayload(plan=shown_as(DevelopmentPlanType, plan), errors=errors)
 
     @strawberry_django.mutation(description="Propose a goal before the talk.")
     def goal_propose(self, info: Info, input: GoalProposeInput) -> GoalPayload:
-        goal, errors = perform(info, lambda actor: goals.goal_propose(
-            actor=actor, plan_id=pk(input.plan_id, PLAN, "planId"), text_=input.text,
-            activities=input.activities, responsible=input.responsible,
-            subject_ids=pks(input.subject_ids, "Subject", "subjectIds"),
-            requirement_ids=pks(input.requirement_ids, "KnowledgeRequirement", "requirementIds"),
-        ))  # fmt: skip
-        return GoalPayload(goal=goal, errors=errors)  # type: ignore[arg-type]
+        goal, errors = perform(
+            info,
+            lambda actor: goals.goal_propose(
+                actor=actor,
+                plan_id=pk(input.plan_id, PLAN, "planId"),
+                text_=input.text,
+                activities=input.activities,
+                responsible=input.responsible,
+                subject_ids=pks(input.subject_ids, "Subject", "subjectIds"),
+                requirement_ids=pks(
+                    input.requirement_ids, "KnowledgeRequirement", "requirementIds"
+                ),
+            ),
+        )
+        return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
 
     @strawberry_django.mutation(description="Edit a goal before the talk.")
     def goal_update(self, info: Info, input: GoalUpdateInput) -> GoalPayload:
-        goal, errors = perform(info, lambda actor: goals.goal_update(
-            actor=actor, goal_id=pk(input.goal_id, GOAL, "goalId"), version=input.version,
-            text_=input.text, activities=input.activities, responsible=input.responsible,
-            subject_ids=pks(input.subject_ids, "Subject", "subjectIds"),
-            requirement_ids=pks(input.requirement_ids, "KnowledgeRequirement", "requirementIds"),
-        ))  # fmt: skip
-        return GoalPayload(goal=goal, errors=errors)  # type: ignore[arg-type]
+        goal, errors = perform(
+            info,
+            lambda actor: goals.goal_update(
+                actor=actor,
+                goal_id=pk(input.goal_id, GOAL, "goalId"),
+                version=input.version,
+                text_=input.text,
+                activities=input.activities,
+                responsible=input.responsible,
+                subject_ids=pks(input.subject_ids, "Subject", "subjectIds"),
+                requirement_ids=pks(
+                    input.requirement_ids, "KnowledgeRequirement", "requirementIds"
+                ),
+            ),
+        )
+        return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
 
     @strawberry_django.mutation(description="Move a goal on the ladder, as the policy allows.")
     def goal_status_change(self, info: Info, input: GoalStatusChangeInput) -> GoalPayload:
-        goal, errors = perform(info, lambda actor: goals.goal_status_change(
-            actor=actor, goal_id=pk(input.goal_id, GOAL, "goalId"), version=input.version,
-            status=GoalStatus(input.status.value),
-        ))  # fmt: skip
-        return GoalPayload(goal=goal, errors=errors)  # type: ignore[arg-type]
+        goal, errors = perform(
+            info,
+            lambda actor: goals.goal_status_change(
+                actor=actor,
+                goal_id=pk(input.goal_id, GOAL, "goalId"),
+                version=input.version,
+                status=GoalStatus(input.status.value),
+            ),
+        )
+        return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
 
     @strawberry_django.mutation(description="Write how a goal went.")
     def goal_evaluate(self, info: Info, input: GoalEvaluateInput) -> GoalPayload:
-        goal, errors = perform(info, lambda actor: goals.goal_evaluate(
-            actor=actor, goal_id=pk(input.goal_id, GOAL, "goalId"), version=input.version,
-            evaluation=input.evaluation,
-        ))  # fmt: skip
-        return GoalPayload(goal=goal, errors=errors)  # type: ignore[arg-type]
+        goal, errors = perform(
+            info,
+            lambda actor: goals.goal_evaluate(
+                actor=actor,
+                goal_id=pk(input.goal_id, GOAL, "goalId"),
+                version=input.version,
+                evaluation=input.evaluation,
+            ),
+        )
+        return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)

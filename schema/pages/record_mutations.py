@@ -22,13 +22,15 @@ from schema.pages.learning import (
     LearningLogEntryType,
     WrittenAssessmentType,
 )
-from schema.payloads import perform, pk, pks, user_error
+from schema.payloads import perform, pk, pks, shown_as, user_error
 
 ERRORS = "Empty on success; otherwise why nothing was changed."
 OWNER_TYPES = {
-    BlogKind.GROUP: "Group", BlogKind.DOCUMENTATION: "Group", BlogKind.SCHOOL: "School",
+    BlogKind.GROUP: "Group",
+    BlogKind.DOCUMENTATION: "Group",
+    BlogKind.SCHOOL: "School",
     BlogKind.PRIVATE: "Pupil",
-}  # fmt: skip
+}
 
 
 @strawberry.input(description="A written assessment to create or edit, maybe publish.")
@@ -157,17 +159,21 @@ def _row(gid: strawberry.ID, result: RowResult) -> WrittenAssessmentRowResult:
     errors = [] if result.error is None else [user_error(result.error)]
     return WrittenAssessmentRowResult(
         pupil_id=gid,
-        assessment=result.assessment,  # type: ignore[arg-type]
+        assessment=shown_as(WrittenAssessmentType, result.assessment),
         errors=errors,
     )
 
 
 def _rows(rows: list[WrittenAssessmentRowInput]) -> list[AssessmentRow]:
     return [
-        AssessmentRow(pupil_id=pk(row.pupil_id, "Pupil", "rows.pupilId"), text=row.text,
-                      prognosis=Prognosis(row.prognosis.value), version=row.version)
+        AssessmentRow(
+            pupil_id=pk(row.pupil_id, "Pupil", "rows.pupilId"),
+            text=row.text,
+            prognosis=Prognosis(row.prognosis.value),
+            version=row.version,
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 @strawberry.type
@@ -181,13 +187,22 @@ class RecordMutation:
         info: Info,
         input: WrittenAssessmentSaveInput,
     ) -> WrittenAssessmentPayload:
-        found, errors = perform(info, lambda actor: assessments.written_assessment_save(
-            actor=actor, pupil_id=pk(input.pupil_id, "Pupil", "pupilId"),
-            subject_id=pk(input.subject_id, "Subject", "subjectId"), term=input.term,
-            text_=input.text, prognosis=Prognosis(input.prognosis.value), version=input.version,
-            publish=input.publish,
-        ))  # fmt: skip
-        return WrittenAssessmentPayload(assessment=found, errors=errors)  # type: ignore[arg-type]
+        found, errors = perform(
+            info,
+            lambda actor: assessments.written_assessment_save(
+                actor=actor,
+                pupil_id=pk(input.pupil_id, "Pupil", "pupilId"),
+                subject_id=pk(input.subject_id, "Subject", "subjectId"),
+                term=input.term,
+                text_=input.text,
+                prognosis=Prognosis(input.prognosis.value),
+                version=input.version,
+                publish=input.publish,
+            ),
+        )
+        return WrittenAssessmentPayload(
+            assessment=shown_as(WrittenAssessmentType, found), errors=errors
+        )
 
     @strawberry_django.mutation(description="Publish a draft assessment.")
     def written_assessment_publish(
@@ -195,11 +210,17 @@ class RecordMutation:
         info: Info,
         input: WrittenAssessmentPublishInput,
     ) -> WrittenAssessmentPayload:
-        found, errors = perform(info, lambda actor: assessments.written_assessment_publish(
-            actor=actor, assessment_id=pk(input.assessment_id, "WrittenAssessment",
-                                          "assessmentId"), version=input.version,
-        ))  # fmt: skip
-        return WrittenAssessmentPayload(assessment=found, errors=errors)  # type: ignore[arg-type]
+        found, errors = perform(
+            info,
+            lambda actor: assessments.written_assessment_publish(
+                actor=actor,
+                assessment_id=pk(input.assessment_id, "WrittenAssessment", "assessmentId"),
+                version=input.version,
+            ),
+        )
+        return WrittenAssessmentPayload(
+            assessment=shown_as(WrittenAssessmentType, found), errors=errors
+        )
 
     @strawberry_django.mutation(
         description="Save a whole class's assessments in a subject, each row on its own."
@@ -210,11 +231,17 @@ class RecordMutation:
         input: WrittenAssessmentsSaveForGroupInput,
     ) -> WrittenAssessmentsPayload:
         save = assessments.written_assessments_save_for_group
-        results, errors = perform(info, lambda actor: save(
-            actor=actor, group_id=pk(input.group_id, "Group", "groupId"),
-            subject_id=pk(input.subject_id, "Subject", "subjectId"), term=input.term,
-            rows=_rows(input.rows), publish=input.publish,
-        ))  # fmt: skip
+        results, errors = perform(
+            info,
+            lambda actor: save(
+                actor=actor,
+                group_id=pk(input.group_id, "Group", "groupId"),
+                subject_id=pk(input.subject_id, "Subject", "subjectId"),
+                term=input.term,
+                rows=_rows(input.rows),
+                publish=input.publish,
+            ),
+        )
         rows = [
             _row(row.pupil_id, result)
             for row, result in zip(input.rows, results or [], strict=False)
@@ -227,11 +254,17 @@ class RecordMutation:
         info: Info,
         input: LearningLogEntryCreateInput,
     ) -> LearningLogEntryPayload:
-        entry, errors = perform(info, lambda actor: learning.learning_log_entry_create(
-            actor=actor, pupil_id=pk(input.pupil_id, "Pupil", "pupilId"), text_=input.text,
-            goal_ids=pks(input.goal_ids, "Goal", "goalIds"), images=input.images,
-        ))  # fmt: skip
-        return LearningLogEntryPayload(entry=entry, errors=errors)  # type: ignore[arg-type]
+        entry, errors = perform(
+            info,
+            lambda actor: learning.learning_log_entry_create(
+                actor=actor,
+                pupil_id=pk(input.pupil_id, "Pupil", "pupilId"),
+                text_=input.text,
+                goal_ids=pks(input.goal_ids, "Goal", "goalIds"),
+                images=input.images,
+            ),
+        )
+        return LearningLogEntryPayload(entry=shown_as(LearningLogEntryType, entry), errors=errors)
 
     @strawberry_django.mutation(description="Edit one's own learning-log entry.")
     def learning_log_entry_update(
@@ -239,12 +272,17 @@ class RecordMutation:
         info: Info,
         input: LearningLogEntryUpdateInput,
     ) -> LearningLogEntryPayload:
-        entry, errors = perform(info, lambda actor: learning.learning_log_entry_update(
-            actor=actor, entry_id=pk(input.entry_id, "LearningLogEntry", "entryId"),
-            version=input.version, text_=input.text,
-            goal_ids=pks(input.goal_ids, "Goal", "goalIds"),
-        ))  # fmt: skip
-        return LearningLogEntryPayload(entry=entry, errors=errors)  # type: ignore[arg-type]
+        entry, errors = perform(
+            info,
+            lambda actor: learning.learning_log_entry_update(
+                actor=actor,
+                entry_id=pk(input.entry_id, "LearningLogEntry", "entryId"),
+                version=input.version,
+                text_=input.text,
+                goal_ids=pks(input.goal_ids, "Goal", "goalIds"),
+            ),
+        )
+        return LearningLogEntryPayload(entry=shown_as(LearningLogEntryType, entry), errors=errors)
 
     @strawberry_django.mutation(description="Comment on an entry one can read.")
     def learning_log_comment_create(
@@ -252,18 +290,32 @@ class RecordMutation:
         info: Info,
         input: LearningLogCommentCreateInput,
     ) -> LearningLogCommentPayload:
-        comment, errors = perform(info, lambda actor: learning.learning_log_comment_create(
-            actor=actor, entry_id=pk(input.entry_id, "LearningLogEntry", "entryId"),
-            text_=input.text,
-        ))  # fmt: skip
-        return LearningLogCommentPayload(comment=comment, errors=errors)  # type: ignore[arg-type]
+        comment, errors = perform(
+            info,
+            lambda actor: learning.learning_log_comment_create(
+                actor=actor,
+                entry_id=pk(input.entry_id, "LearningLogEntry", "entryId"),
+                text_=input.text,
+            ),
+        )
+        return LearningLogCommentPayload(
+            comment=shown_as(LearningLogCommentType, comment), errors=errors
+        )
 
-    @strawberry_django.mutation(description="Post to a class, documentation, school or "
-                                "private blog.")  # fmt: skip
+    @strawberry_django.mutation(
+        description="Post to a class, documentation, school or private blog."
+    )
     def blog_post_create(self, info: Info, input: BlogPostCreateInput) -> BlogPostPayload:
         kind = BlogKind(input.kind.value)
-        post, errors = perform(info, lambda actor: blogs.blog_post_create(
-            actor=actor, kind=kind, owner_id=pk(input.owner_id, OWNER_TYPES[kind], "ownerId"),
-            title=input.title, body=input.body, images=input.images,
-        ))  # fmt: skip
-        return BlogPostPayload(post=post, errors=errors)  # type: ignore[arg-type]
+        post, errors = perform(
+            info,
+            lambda actor: blogs.blog_post_create(
+                actor=actor,
+                kind=kind,
+                owner_id=pk(input.owner_id, OWNER_TYPES[kind], "ownerId"),
+                title=input.title,
+                body=input.body,
+                images=input.images,
+            ),
+        )
+        return BlogPostPayload(post=shown_as(BlogPostType, post), errors=errors)

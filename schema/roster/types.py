@@ -21,12 +21,18 @@ from django.db.models import Q
 from strawberry import relay
 from strawberry_django.relay import DjangoListConnection
 
-from core.models import BlogKind, BlogPost, Group, GroupMembership, Pupil, School, active_on
+from core.models import BlogKind, BlogPost, Group, Pupil, School
 from core.models.plans import term_validator
 from core.selectors import pages
-from core.selectors.classlist import Address, ClassMember, GuardianLine, class_members
+from core.selectors.classlist import (
+    Address,
+    ClassMember,
+    GuardianLine,
+    class_members,
+    group_pupils,
+)
 from core.selectors.overview import current_term, group_overview
-from permissions.relations import today, visible_groups, visible_pupils, visible_schools
+from permissions.relations import visible_groups, visible_pupils, visible_schools
 from permissions.rules import shown_name
 from schema.arguments import argument_error
 from schema.context import Info, scoped, viewer
@@ -151,10 +157,7 @@ class GroupType(relay.Node):
         description="The group's pupils today whose pages the viewer may read.",
     )
     def pupils(self, root: Group) -> Iterable[Pupil]:
-        members = GroupMembership.objects.filter(active_on(today()), group_id=root.pk)
-        return Pupil.objects.filter(pk__in=members.values("pupil_id")).order_by(
-            "person__family_name", "person__given_name", "pk"
-        )
+        return group_pupils(root.pk)
 
     @strawberry_django.field(
         description="Names of the group's pupils and their guardians, for the group's "

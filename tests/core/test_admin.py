@@ -33,9 +33,20 @@ def test_person_list_masks_identity_numbers(admin_client_):
 
 @pytest.mark.parametrize(
     "page",
-    ["school", "organisation", "group", "pupil", "guardianship", "groupmembership",
-     "staffassignment", "duty", "pupilmentor", "apitoken", "user"],
-)  # fmt: skip
+    [
+        "school",
+        "organisation",
+        "group",
+        "pupil",
+        "guardianship",
+        "groupmembership",
+        "staffassignment",
+        "duty",
+        "pupilmentor",
+        "apitoken",
+        "user",
+    ],
+)
 def test_roster_admin_pages_load(admin_client_, page):
     # when
     response = admin_client_.get(f"/admin/core/{page}/")

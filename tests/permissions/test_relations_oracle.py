@@ -134,8 +134,15 @@ def build(h: History):
         for i, (born, s) in enumerate(zip(h.births, h.pupil_schools, strict=True))
     ]
     for pupil, relation, p, rights_until, consent in h.guardianships:
-        GuardianshipFactory(pupil=pupils[pupil], guardian=viewer, relation_type=relation, start_date=p.start,
-                            end_date=p.end, rights_until=rights_until, adult_consent=consent)  # fmt: skip
+        GuardianshipFactory(
+            pupil=pupils[pupil],
+            guardian=viewer,
+            relation_type=relation,
+            start_date=p.start,
+            end_date=p.end,
+            rights_until=rights_until,
+            adult_consent=consent,
+        )
     for pupil, group, p in h.memberships:
         GroupMembershipFactory(
             pupil=pupils[pupil], group=groups[group], start_date=p.start, end_date=p.end
@@ -154,8 +161,11 @@ def build(h: History):
 
 
 @pytest.mark.django_db
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(history=histories, days=st.lists(offset, min_size=1, max_size=3))
 def test_visible_pupils_matches_the_oracle(history, days):
     with transaction.atomic():

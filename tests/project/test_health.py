@@ -13,8 +13,9 @@ def test_healthz_reports_database_and_channel_layer(client):
     # then
     expected_layer = "ok" if settings.REDIS_URL else "in-memory"
     assert (response.status_code, response.json()) == (
-        200, {"status": "ok", "database": "ok", "channel_layer": expected_layer}
-    )  # fmt: skip
+        200,
+        {"status": "ok", "database": "ok", "channel_layer": expected_layer},
+    )
 
 
 def test_healthz_fails_when_the_channel_layer_is_unreachable(client, settings):
@@ -32,5 +33,6 @@ def test_healthz_fails_when_the_channel_layer_is_unreachable(client, settings):
 
     # then
     assert (response.status_code, response.json()) == (
-        503, {"status": "failing", "database": "ok", "channel_layer": "failing"}
-    )  # fmt: skip
+        503,
+        {"status": "failing", "database": "ok", "channel_layer": "failing"},
+    )

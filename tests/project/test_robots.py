@@ -14,8 +14,10 @@ def test_robots_txt_disallows_everything():
 
     # then
     assert (response.status_code, response["Content-Type"], response.content.decode()) == (
-        200, "text/plain; charset=utf-8", "User-agent: *\nDisallow: /\n"
-    )  # fmt: skip
+        200,
+        "text/plain; charset=utf-8",
+        "User-agent: *\nDisallow: /\n",
+    )
 
 
 @pytest.mark.parametrize(

@@ -80,5 +80,8 @@ def test_a_postgres_url_is_parsed():
 
     # then
     assert (config["ENGINE"], config["HOST"], config["PORT"], config["NAME"]) == (
-        "django.db.backends.postgresql", "db.example.com", 5433, "skolsidan"
-    )  # fmt: skip
+        "django.db.backends.postgresql",
+        "db.example.com",
+        5433,
+        "skolsidan",
+    )

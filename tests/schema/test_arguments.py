@@ -245,14 +245,16 @@ def test_a_cursor_from_a_page_turns_the_page(cast):
 def test_a_bad_argument_is_answered_200_over_http():
     # when
     response = Client().post(
-        "/graphql/", {"query": '{ schools(after: "n") { edges { cursor } } }'},
+        "/graphql/",
+        {"query": '{ schools(after: "n") { edges { cursor } } }'},
         content_type="application/json",
-    )  # fmt: skip
+    )
 
     # then
     assert (response.status_code, response.json()) == (
-        200, {"data": None, "errors": [bad("after", CURSOR, ["schools"])]}
-    )  # fmt: skip
+        200,
+        {"data": None, "errors": [bad("after", CURSOR, ["schools"])]},
+    )
 
 
 @pytest.mark.django_db(transaction=True)

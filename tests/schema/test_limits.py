@@ -267,7 +267,7 @@ def test_unexpected_errors_are_masked_and_client_errors_are_not(settings):
         def refused(self) -> str | None:
             raise GraphQLError("Ask for fewer items.")
 
-    schema = strawberry.Schema(query=Query, extensions=_extensions())  # type: ignore[arg-type]
+    schema = strawberry.Schema(query=Query, extensions=_extensions())
 
     # when
     result = schema.execute_sync("{ broken refused }")

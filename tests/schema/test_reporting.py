@@ -34,7 +34,7 @@ class Query:
 
 def production_schema() -> Schema:
     with override_settings(DEBUG=False):
-        return Schema(query=Query, extensions=_extensions())  # type: ignore[arg-type]
+        return Schema(query=Query, extensions=_extensions())
 
 
 def test_an_accident_is_masked_and_logged_with_its_traceback(caplog):

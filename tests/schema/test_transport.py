@@ -140,8 +140,9 @@ def test_a_post_with_a_session_cookie_needs_a_csrf_token():
 
     # then
     assert (response.status_code, response.json()) == (
-        403, {"errors": [{"message": "CSRF check failed: CSRF cookie not set."}]}
-    )  # fmt: skip
+        403,
+        {"errors": [{"message": "CSRF check failed: CSRF cookie not set."}]},
+    )
 
 
 def test_a_post_with_session_and_csrf_token_is_served():
@@ -179,8 +180,10 @@ def test_a_mutation_over_get_is_405_as_graphql_over_http_says(client):
 
     # then
     assert (response.status_code, response["Allow"], response.json()) == (
-        405, "POST", {"errors": [{"message": "Mutations must be sent with POST."}]}
-    )  # fmt: skip
+        405,
+        "POST",
+        {"errors": [{"message": "Mutations must be sent with POST."}]},
+    )
 
 
 def test_a_syntax_error_over_get_is_an_error_body_not_a_405(client):
@@ -191,8 +194,9 @@ def test_a_syntax_error_over_get_is_an_error_body_not_a_405(client):
 
     # then
     assert (response.status_code, response.json()["errors"][0]["message"]) == (
-        200, "Syntax Error: Expected Name, found <EOF>."
-    )  # fmt: skip
+        200,
+        "Syntax Error: Expected Name, found <EOF>.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -265,8 +269,11 @@ def test_a_field_error_is_200_with_data_under_graphql_response_json(client):
     # then (the error's wording belongs to the node field's own tests)
     status, content_type, body = answer(response)
     assert (status, content_type, body["data"], [e["path"] for e in body["errors"]]) == (
-        200, ANSWERED_AS_GRAPHQL, {"apiVersion": "0.1.0", "node": None}, [["node"]]
-    )  # fmt: skip
+        200,
+        ANSWERED_AS_GRAPHQL,
+        {"apiVersion": "0.1.0", "node": None},
+        [["node"]],
+    )
 
 
 def test_the_terms_gate_answers_200_with_null_data_under_graphql_response_json():
@@ -285,13 +292,19 @@ def test_the_terms_gate_answers_200_with_null_data_under_graphql_response_json()
     )
 
     # then
-    assert answer(response) == (200, ANSWERED_AS_GRAPHQL, {
-        "data": None,
-        "errors": [{
-            "message": "Accept the terms of use first (mutation termsAccept).",
-            "extensions": {"code": "TERMS_NOT_ACCEPTED"},
-        }],
-    })  # fmt: skip
+    assert answer(response) == (
+        200,
+        ANSWERED_AS_GRAPHQL,
+        {
+            "data": None,
+            "errors": [
+                {
+                    "message": "Accept the terms of use first (mutation termsAccept).",
+                    "extensions": {"code": "TERMS_NOT_ACCEPTED"},
+                }
+            ],
+        },
+    )
 
 
 def test_a_get_query_is_answered_as_graphql_response_json(client):
@@ -317,35 +330,51 @@ def test_a_mutation_over_get_is_405_in_the_negotiated_type(client):
 
     # then
     assert (*answer(response), response["Allow"]) == (
-        405, ANSWERED_AS_GRAPHQL, {"errors": [{"message": "Mutations must be sent with POST."}]},
+        405,
+        ANSWERED_AS_GRAPHQL,
+        {"errors": [{"message": "Mutations must be sent with POST."}]},
         "POST",
-    )  # fmt: skip
+    )
 
 
 def test_an_unacceptable_accept_is_406():
     # when
     response = Client().post(
-        "/graphql/", {"query": "{ apiVersion }"}, content_type="application/json",
+        "/graphql/",
+        {"query": "{ apiVersion }"},
+        content_type="application/json",
         HTTP_ACCEPT="text/html",
-    )  # fmt: skip
+    )
 
     # then
-    assert answer(response) == (406, ANSWERED_AS_JSON, {"errors": [{
-        "message": "Accept must allow application/graphql-response+json or application/json."
-    }]})  # fmt: skip
+    assert answer(response) == (
+        406,
+        ANSWERED_AS_JSON,
+        {
+            "errors": [
+                {
+                    "message": "Accept must allow application/graphql-response+json or application/json."
+                }
+            ]
+        },
+    )
 
 
 def test_an_unsupported_content_type_is_415(client):
     # when
     response = client.post(
-        "/graphql/", '{"query": "{ apiVersion }"}', content_type="text/plain",
+        "/graphql/",
+        '{"query": "{ apiVersion }"}',
+        content_type="text/plain",
         HTTP_ACCEPT=GRAPHQL_RESPONSE,
-    )  # fmt: skip
+    )
 
     # then
-    assert answer(response) == (415, ANSWERED_AS_GRAPHQL, {"errors": [{
-        "message": "Send the request as application/json (Content-Type)."
-    }]})  # fmt: skip
+    assert answer(response) == (
+        415,
+        ANSWERED_AS_GRAPHQL,
+        {"errors": [{"message": "Send the request as application/json (Content-Type)."}]},
+    )
 
 
 def test_another_method_is_405_with_allow(client):
@@ -354,9 +383,11 @@ def test_another_method_is_405_with_allow(client):
 
     # then
     assert (*answer(response), response["Allow"]) == (
-        405, ANSWERED_AS_GRAPHQL,
-        {"errors": [{"message": "GraphQL only supports GET and POST requests."}]}, "GET, POST",
-    )  # fmt: skip
+        405,
+        ANSWERED_AS_GRAPHQL,
+        {"errors": [{"message": "GraphQL only supports GET and POST requests."}]},
+        "GET, POST",
+    )
 
 
 def test_a_csrf_refusal_is_in_the_negotiated_type():
@@ -366,14 +397,18 @@ def test_a_csrf_refusal_is_in_the_negotiated_type():
 
     # when
     response = browser.post(
-        "/graphql/", {"query": "{ __typename }"}, content_type="application/json",
+        "/graphql/",
+        {"query": "{ __typename }"},
+        content_type="application/json",
         HTTP_ACCEPT=GRAPHQL_RESPONSE,
-    )  # fmt: skip
+    )
 
     # then
     assert answer(response) == (
-        403, ANSWERED_AS_GRAPHQL, {"errors": [{"message": "CSRF check failed: CSRF cookie not set."}]}
-    )  # fmt: skip
+        403,
+        ANSWERED_AS_GRAPHQL,
+        {"errors": [{"message": "CSRF check failed: CSRF cookie not set."}]},
+    )
 
 
 @pytest.mark.parametrize(("accept", "status"), [(None, 200), (GRAPHQL_RESPONSE, 400)])
@@ -384,13 +419,20 @@ def test_a_subscription_over_http_is_refused_before_it_runs(client, caplog, acce
 
     # when
     response = client.post(
-        "/graphql/", {"query": "subscription { noticeBadge { unreadCount } }"},
-        content_type="application/json", **headers,
-    )  # fmt: skip
+        "/graphql/",
+        {"query": "subscription { noticeBadge { unreadCount } }"},
+        content_type="application/json",
+        **headers,
+    )
 
     # then
-    assert (response.status_code, response.json()["errors"]) == (status, [{
-        "message": "Subscriptions are served over the websocket (graphql-transport-ws) only.",
-        "extensions": {"code": "WEBSOCKET_ONLY"},
-    }])  # fmt: skip
+    assert (response.status_code, response.json()["errors"]) == (
+        status,
+        [
+            {
+                "message": "Subscriptions are served over the websocket (graphql-transport-ws) only.",
+                "extensions": {"code": "WEBSOCKET_ONLY"},
+            }
+        ],
+    )
     assert [r for r in caplog.records if r.levelname == "ERROR"] == []

@@ -43,8 +43,14 @@ async def next_badge(socket: WebsocketCommunicator) -> dict[str, Any]:
 def answer(work: Work, text: str, version: int | None) -> None:
     pupil = work.cast["pupil"]
     assert isinstance(pupil, User)
-    plans.answer_save(actor=pupil, plan_id=work.plan.pk, question_id=work.pupil_question.pk,
-                      role=QuestionRole.PUPIL, text_=text, version=version)  # fmt: skip
+    plans.answer_save(
+        actor=pupil,
+        plan_id=work.plan.pk,
+        question_id=work.pupil_question.pk,
+        role=QuestionRole.PUPIL,
+        text_=text,
+        version=version,
+    )
 
 
 async def test_the_badge_shows_the_count_at_once_and_lights_on_a_change(work):
@@ -58,9 +64,11 @@ async def test_the_badge_shows_the_count_at_once_and_lights_on_a_change(work):
     # then
     assert (first, await next_badge(socket)) == (
         {"unreadCount": 0, "newest": None},
-        {"unreadCount": 1, "newest": {"text": "Nytt svar i utvecklingsplanen HT2026",
-                                      "changes": 1}},
-    )  # fmt: skip
+        {
+            "unreadCount": 1,
+            "newest": {"text": "Nytt svar i utvecklingsplanen HT2026", "changes": 1},
+        },
+    )
     await socket.disconnect()
 
 
@@ -76,8 +84,9 @@ async def test_further_changes_fold_into_one_notice(work):
 
     # then
     assert await next_badge(socket) == {
-        "unreadCount": 1, "newest": {"text": "Nytt svar i utvecklingsplanen HT2026", "changes": 2}
-    }  # fmt: skip
+        "unreadCount": 1,
+        "newest": {"text": "Nytt svar i utvecklingsplanen HT2026", "changes": 2},
+    }
     await socket.disconnect()
 
 

@@ -16,9 +16,10 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.hashers import make_password
 
+from core import events
 from core.models import ApiToken, User
 from core.services.tokens import token_create, token_revoke
-from subscriptions import consumers, publish
+from subscriptions import consumers
 from tests.sockets import ask, closing, open_socket, send, signed_in_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,8 +58,12 @@ async def test_a_query_on_an_open_socket_runs_as_the_user(cast):
     answer = await ask(socket, PUPILS)
 
     # then
-    assert answer == {"data": {"me": {"username": cast["guardian"].username},
-                               "pupils": {"edges": [{"node": {"name": "Alva Elev"}}]}}}  # fmt: skip
+    assert answer == {
+        "data": {
+            "me": {"username": cast["guardian"].username},
+            "pupils": {"edges": [{"node": {"name": "Alva Elev"}}]},
+        }
+    }
     await socket.disconnect()
 
 
@@ -78,7 +83,7 @@ async def test_an_operation_after_the_token_ended_closes_the_socket_and_answers_
     cast, monkeypatch
 ):
     # given: the event that would close the socket is lost
-    monkeypatch.setattr(publish, "get_channel_layer", lambda: None)
+    monkeypatch.setattr(events, "get_channel_layer", lambda: None)
     socket, secret = await token_socket(cast["guardian"])
     await revoke(secret)
 
@@ -93,7 +98,7 @@ async def test_an_operation_after_the_token_ended_closes_the_socket_and_answers_
 
 async def test_a_socket_on_a_revoked_token_mints_no_new_token(cast, monkeypatch):
     # given
-    monkeypatch.setattr(publish, "get_channel_layer", lambda: None)
+    monkeypatch.setattr(events, "get_channel_layer", lambda: None)
     socket, secret = await token_socket(cast["guardian"])
     await revoke(secret)
 
@@ -129,10 +134,13 @@ async def test_signing_out_closes_the_sessions_socket_within_a_second(cast):
 
     # when
     await database_sync_to_async(client.post)(
-        "/graphql/", {"query": "mutation { logout { ok } }"}, content_type="application/json",
+        "/graphql/",
+        {"query": "mutation { logout { ok } }"},
+        content_type="application/json",
         headers={"X-CSRFToken": client.cookies["csrftoken"].value}
-        if "csrftoken" in client.cookies else {},
-    )  # fmt: skip
+        if "csrftoken" in client.cookies
+        else {},
+    )
 
     # then
     assert await closing(socket) == ENDED
@@ -236,9 +244,10 @@ async def test_a_subscription_without_a_sign_in_gets_an_error_message(cast):
 
     # then
     assert await socket.receive_json_from(timeout=5) == {
-        "id": "1", "type": "error",
+        "id": "1",
+        "type": "error",
         "payload": [{"message": "Sign in first.", "extensions": {"code": "NOT_AUTHENTICATED"}}],
-    }  # fmt: skip
+    }
     assert await socket.receive_nothing(timeout=0.3)
     await socket.disconnect()
 
@@ -253,10 +262,15 @@ async def test_a_subscription_before_the_terms_are_accepted_gets_an_error_messag
 
     # then
     assert await socket.receive_json_from(timeout=5) == {
-        "id": "1", "type": "error",
-        "payload": [{"message": "Accept the terms of use first (mutation termsAccept).",
-                     "extensions": {"code": "TERMS_NOT_ACCEPTED"}}],
-    }  # fmt: skip
+        "id": "1",
+        "type": "error",
+        "payload": [
+            {
+                "message": "Accept the terms of use first (mutation termsAccept).",
+                "extensions": {"code": "TERMS_NOT_ACCEPTED"},
+            }
+        ],
+    }
     await socket.disconnect()
 
 

@@ -76,23 +76,34 @@ def _logins(world: _World, choices: _Choices) -> list[DemoLogin]:
     child = next(p for p in world.households[choices.preschool] if p.age == _PRESCHOOL)
     department = child.group
     preschool_teacher = next(
-        staff for staff in staffing.preschool
-        if (department, "Förskollärare") in staff.assignments
-    )  # fmt: skip
+        staff for staff in staffing.preschool if (department, "Förskollärare") in staff.assignments
+    )
     return [
         _login("pupil", pupil.person, f"pupil in {where}"),
         _login("guardian", pupil.custodians[0], _guardian_of(world.households[choices.login])),
         _login("teacher", teacher.person, f"teacher of {', '.join(subjects)} in {where}"),
         _login("mentor", mentor.person, f"mentor of {where}"),
-        _login("principal", staffing.principals[units.primary].person,
-               f"principal (Rektor) of {units.primary.name}"),
-        _login("school_admin", staffing.admins[units.primary].person,
-               f"school administrator at {units.primary.name}"),
-        _login("preschool_teacher", preschool_teacher.person,
-               f"preschool teacher in {department.name}, {units.preschool.name}"),
-        _login("guardian_preschool", child.custodians[0],
-               f"guardian of {child.person.name} ({department.name}, {units.preschool.name})"),
-    ]  # fmt: skip
+        _login(
+            "principal",
+            staffing.principals[units.primary].person,
+            f"principal (Rektor) of {units.primary.name}",
+        ),
+        _login(
+            "school_admin",
+            staffing.admins[units.primary].person,
+            f"school administrator at {units.primary.name}",
+        ),
+        _login(
+            "preschool_teacher",
+            preschool_teacher.person,
+            f"preschool teacher in {department.name}, {units.preschool.name}",
+        ),
+        _login(
+            "guardian_preschool",
+            child.custodians[0],
+            f"guardian of {child.person.name} ({department.name}, {units.preschool.name})",
+        ),
+    ]
 
 
 def _other_teacher(

@@ -51,9 +51,10 @@ def _choose_families(plan: _Plan) -> _Choices:
         range(len(families[login])), key=lambda k: _login_distance(plan.ages[families[login][k]])
     )
     preschool = next(
-        f for f, members in enumerate(families)
+        f
+        for f, members in enumerate(families)
         if f != login and any(plan.ages[s] == _PRESCHOOL for s in members)
-    )  # fmt: skip
+    )
     login_group = plan.groups[families[login][member]]
     others = [f for f in range(len(families)) if f not in {login, preschool}]
     protected = min(others, key=lambda family: _protected_rank(plan, family, login_group))

@@ -46,9 +46,19 @@ _SUBJECTS = (
     ("MU", "Musik"),
 )
 _DEPARTMENTS = (
-    "Humlan", "Myran", "Nyckelpigan", "Fjärilen", "Trollsländan", "Gräshoppan",
-    "Snigeln", "Ekorren", "Igelkotten", "Räven", "Ugglan", "Haren",
-)  # fmt: skip
+    "Humlan",
+    "Myran",
+    "Nyckelpigan",
+    "Fjärilen",
+    "Trollsländan",
+    "Gräshoppan",
+    "Snigeln",
+    "Ekorren",
+    "Igelkotten",
+    "Räven",
+    "Ugglan",
+    "Haren",
+)
 
 # -- organisations, subjects and groups ---------------------------------------
 

@@ -61,8 +61,14 @@ class GroupSteps(ImportRun):
         if school is None:
             msg = "organisation is not a known school unit"
             raise RecordError(msg)
-        return {"name": record["displayName"], "kind": kind, "school_form": record["schoolType"],
-                "school_id": school, "school_year": None, **rec.period(record)}  # fmt: skip
+        return {
+            "name": record["displayName"],
+            "kind": kind,
+            "school_form": record["schoolType"],
+            "school_id": school,
+            "school_year": None,
+            **rec.period(record),
+        }
 
     def collect_members(self, ext: uuid.UUID, record: dict[str, Any]) -> None:
         """Note the group's memberships of pupils; others are rejected."""

@@ -17,9 +17,18 @@ from core.models import (
 )
 
 ORGANISATION_TYPES = frozenset(
-    {"Huvudman", "Verksamhetsområde", "Förvaltning", "Rektorsområde", "Skola",
-     "Skolenhet", "Varumärke", "Bolag", "Övrigt"}
-)  # fmt: skip
+    {
+        "Huvudman",
+        "Verksamhetsområde",
+        "Förvaltning",
+        "Rektorsområde",
+        "Skola",
+        "Skolenhet",
+        "Varumärke",
+        "Bolag",
+        "Övrigt",
+    }
+)
 
 
 class OrganisationSteps(ImportRun):

@@ -26,8 +26,13 @@ from core.models import (
 # What a person may edit in their settings, which an import then leaves be.
 ADDRESS_FIELDS = ("street_address", "postal_code", "locality")
 CONTACT_FIELDS = ("email", "phone", *ADDRESS_FIELDS)
-FORM_PRIORITY = (SchoolForm.COMPULSORY, SchoolForm.PRESCHOOL_CLASS, SchoolForm.UPPER_SECONDARY,
-                 SchoolForm.PRESCHOOL, SchoolForm.LEISURE_CENTRE)  # fmt: skip
+FORM_PRIORITY = (
+    SchoolForm.COMPULSORY,
+    SchoolForm.PRESCHOOL_CLASS,
+    SchoolForm.UPPER_SECONDARY,
+    SchoolForm.PRESCHOOL,
+    SchoolForm.LEISURE_CENTRE,
+)
 
 
 class PersonSteps(ImportRun):
@@ -192,8 +197,11 @@ class PersonSteps(ImportRun):
                 <= self.today
                 <= (dates["end_date"] or self.today)
             )
-            row = {"school_id": self.school_ids[school], "school_form": form,
-                   "school_year": enrolment.get("schoolYear")}  # fmt: skip
+            row = {
+                "school_id": self.school_ids[school],
+                "school_form": form,
+                "school_year": enrolment.get("schoolYear"),
+            }
             candidates.append((not current, FORM_PRIORITY.index(SchoolForm(form)), row))
         return min(candidates, key=lambda c: c[:2])[2] if candidates else None
 

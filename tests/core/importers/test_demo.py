@@ -200,8 +200,10 @@ def test_all_ids_are_unique_uuids():
 
     # then
     assert len(set(ids)) == len(ids)
-    assert all(re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", i)
-               for i in ids)  # fmt: skip
+    assert all(
+        re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", i)
+        for i in ids
+    )
 
 
 # -- organisations and syllabuses ----------------------------------------------
@@ -451,8 +453,10 @@ def test_school_pupils_sign_in_with_their_school_address():
     pupil_eppns = [_eppns(p) for p in persons if "enrolments" in p]
 
     # then
-    assert all(re.fullmatch(r"[a-z-]+\.[a-z-]+\d+@elev\.exempelby\.example\.com", e[0])
-               for e in pupil_eppns)  # fmt: skip
+    assert all(
+        re.fullmatch(r"[a-z-]+\.[a-z-]+\d+@elev\.exempelby\.example\.com", e[0])
+        for e in pupil_eppns
+    )
     assert {len(e) for e in pupil_eppns} == {1}
 
 
@@ -465,8 +469,9 @@ def test_eduperson_principal_names_are_unique_and_ascii():
 
     # then
     assert len(set(names)) == len(names)
-    assert all(re.fullmatch(r"[a-z-]+\.[a-z-]+\d+@([a-z]+\.)?exempelby\.example\.com", n)
-               for n in names)  # fmt: skip
+    assert all(
+        re.fullmatch(r"[a-z-]+\.[a-z-]+\d+@([a-z]+\.)?exempelby\.example\.com", n) for n in names
+    )
 
 
 # -- guardians ------------------------------------------------------------------

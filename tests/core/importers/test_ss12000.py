@@ -102,11 +102,17 @@ def test_relations_gone_from_the_source_end_yesterday_and_come_back():
 
     # then
     assert ended.as_table() == {
-        **NOTHING, "guardianships": (0, 0, 1), "memberships": (0, 0, 1), "assignments": (0, 0, 1)
-    }  # fmt: skip
+        **NOTHING,
+        "guardianships": (0, 0, 1),
+        "memberships": (0, 0, 1),
+        "assignments": (0, 0, 1),
+    }
     assert restored.as_table() == {
-        **NOTHING, "guardianships": (0, 1, 0), "memberships": (0, 1, 0), "assignments": (0, 1, 0)
-    }  # fmt: skip
+        **NOTHING,
+        "guardianships": (0, 1, 0),
+        "memberships": (0, 1, 0),
+        "assignments": (0, 1, 0),
+    }
     assert GroupMembership.objects.filter(end_date__isnull=False).count() == 0
     assert Pupil.objects.count() == 3
 
@@ -146,8 +152,15 @@ def test_invalid_records_are_rejected_with_id_and_reason_and_the_rest_imported()
     data = dataset()
     find(data, "persons", "per")["civicNo"]["value"] = "198309119960"  # wrong check digit
     find(data, "persons", "tove")["securityMarking"] = "Hemlig"
-    data["groups"].append({"id": "not-a-uuid", "displayName": "X", "groupType": "Klass",
-                           "schoolType": "GR", "organisation": {"id": uid("bjorkskolan")}})  # fmt: skip
+    data["groups"].append(
+        {
+            "id": "not-a-uuid",
+            "displayName": "X",
+            "groupType": "Klass",
+            "schoolType": "GR",
+            "organisation": {"id": uid("bjorkskolan")},
+        }
+    )
 
     # when
     report = import_dataset(data, today=TODAY)
@@ -203,8 +216,10 @@ def test_protected_identity_is_imported_without_address():
     # then
     karin = Person.objects.get(external_id=uid("karin"))
     assert (karin.has_protected_identity, karin.street_address, karin.postal_code) == (
-        True, "", ""
-    )  # fmt: skip
+        True,
+        "",
+        "",
+    )
     assert karin.alias.startswith("Skyddad ")
 
 
@@ -230,8 +245,9 @@ def test_imported_roster_has_the_right_relations():
     assert (mats.role, mats.subject, mats.start_date) == ("mentor", None, dt.date(2026, 8, 15))
     assert Group.objects.get(external_id=uid("3a")).school_year == 3
     assert sorted(User.objects.values_list("username", flat=True))[:2] == [
-        "alva@elev.exempelby.example.com", "elis@elev.exempelby.example.com"
-    ]  # fmt: skip
+        "alva@elev.exempelby.example.com",
+        "elis@elev.exempelby.example.com",
+    ]
     assert not User.objects.get(username="alva@elev.exempelby.example.com").has_usable_password()
 
 
@@ -263,11 +279,14 @@ def test_a_single_file_with_every_collection_is_read(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{not json", "is not valid JSON (Expecting property name enclosed in double quotes at line 1)."),
+        (
+            "{not json",
+            "is not valid JSON (Expecting property name enclosed in double quotes at line 1).",
+        ),
         ('{"data": {"id": 1}}', "persons must be an array of objects."),
         ("[1, 2]", "expected an object with a 'data' array of persons."),
     ],
-)  # fmt: skip
+)
 def test_a_file_that_is_not_ss12000_stops_the_run_and_writes_nothing(tmp_path, content, message):
     # given
     write_directory(tmp_path, {k: v for k, v in dataset().items() if k != "persons"})

@@ -70,30 +70,50 @@ def ties(cells: dict[Key, int]) -> dict[Key, tuple[Key, ...]]:
 
 
 def school_class(
-    name: str, pupils: int, *, ht: tuple[int, int], vt: tuple[int, int], active: int,
-    maths: tuple[int, int], swedish: tuple[int, int], goals: tuple[int, int], log: int,
-    guardians: tuple[int, int, int], answered: tuple[int, int],
-) -> Node:  # fmt: skip
+    name: str,
+    pupils: int,
+    *,
+    ht: tuple[int, int],
+    vt: tuple[int, int],
+    active: int,
+    maths: tuple[int, int],
+    swedish: tuple[int, int],
+    goals: tuple[int, int],
+    log: int,
+    guardians: tuple[int, int, int],
+    answered: tuple[int, int],
+) -> Node:
     """A class: plans (agreed, draft) per term, assessments (at risk, on track), ...
 
     Answered: questions answered by pupils and by guardians, of one question
     per role and HT2026 plan.
     """
-    cells: dict[Key, int] = {POPULATION: pupils, ACTIVITY[0]: active,
-                             ACTIVITY[1]: pupils - active}  # fmt: skip
+    cells: dict[Key, int] = {POPULATION: pupils, ACTIVITY[0]: active, ACTIVITY[1]: pupils - active}
     for term, (agreed, draft) in (("HT2026", ht), ("VT2026", vt)):
         counts = (agreed, draft, pupils - agreed - draft)
         cells |= {(*POPULATION, term): pupils, **dict(zip(plans(term), counts, strict=True))}
     for subject, (at_risk, on_track) in (("Matematik", maths), ("Svenska", swedish)):
-        cells |= {("assessments", subject, "at_risk"): at_risk,
-                  ("assessments", subject, "on_track"): on_track}  # fmt: skip
-    cells |= {("goals", "new"): goals[0], ("goals", "in_progress"): goals[1],
-              ("learning_log", "entries"): log}  # fmt: skip
-    cells |= dict(zip((("usage", "guardians", p) for p in ("active", "earlier", "never")),
-                      guardians, strict=True))  # fmt: skip
+        cells |= {
+            ("assessments", subject, "at_risk"): at_risk,
+            ("assessments", subject, "on_track"): on_track,
+        }
+    cells |= {
+        ("goals", "new"): goals[0],
+        ("goals", "in_progress"): goals[1],
+        ("learning_log", "entries"): log,
+    }
+    cells |= dict(
+        zip(
+            (("usage", "guardians", p) for p in ("active", "earlier", "never")),
+            guardians,
+            strict=True,
+        )
+    )
     for role, done in zip(ROLES, answered, strict=True):
-        cells |= {("answers", role, "answered"): done,
-                  ("answers", role, "unanswered"): sum(ht) - done}  # fmt: skip
+        cells |= {
+            ("answers", role, "answered"): done,
+            ("answers", role, "unanswered"): sum(ht) - done,
+        }
     return Node(name, cells, partitions=partitions(), ties=ties(cells))
 
 
@@ -113,9 +133,14 @@ def leaf(name: str, cells: dict[Key, int], terms: Iterable[str] = ("HT2026",)) -
 def class_of(pupils: int, agreed: int, draft: int, **other: int) -> dict[Key, int]:
     """Cells of a small test class: population, HT2026 plans, activity (all active)."""
     counts = (agreed, draft, pupils - agreed - draft)
-    return {POPULATION: pupils, ("pupils", "HT2026"): pupils, ACTIVITY[0]: pupils,
-            ACTIVITY[1]: 0, **dict(zip(plans("HT2026"), counts, strict=True)),
-            **{(name,): value for name, value in other.items()}}  # fmt: skip
+    return {
+        POPULATION: pupils,
+        ("pupils", "HT2026"): pupils,
+        ACTIVITY[0]: pupils,
+        ACTIVITY[1]: 0,
+        **dict(zip(plans("HT2026"), counts, strict=True)),
+        **{(name,): value for name, value in other.items()},
+    }
 
 
 def municipality() -> Node:
@@ -128,31 +153,141 @@ def municipality() -> Node:
     """
     c = school_class
     bjork = [
-        c("3A", 24, ht=(18, 4), vt=(20, 0), active=20, maths=(2, 22), swedish=(0, 24),
-          goals=(6, 30), log=41, guardians=(30, 10, 6), answered=(20, 15)),
-        c("3B", 21, ht=(15, 6), vt=(19, 0), active=17, maths=(1, 20), swedish=(3, 18),
-          goals=(8, 25), log=35, guardians=(25, 9, 3), answered=(21, 18)),
-        c("4A", 3, ht=(2, 1), vt=(3, 0), active=3, maths=(0, 3), swedish=(1, 2),
-          goals=(1, 4), log=12, guardians=(4, 1, 1), answered=(3, 2)),
-        c("4B", 19, ht=(19, 0), vt=(17, 2), active=15, maths=(5, 14), swedish=(2, 17),
-          goals=(7, 20), log=28, guardians=(22, 8, 5), answered=(16, 19)),
-    ]  # fmt: skip
+        c(
+            "3A",
+            24,
+            ht=(18, 4),
+            vt=(20, 0),
+            active=20,
+            maths=(2, 22),
+            swedish=(0, 24),
+            goals=(6, 30),
+            log=41,
+            guardians=(30, 10, 6),
+            answered=(20, 15),
+        ),
+        c(
+            "3B",
+            21,
+            ht=(15, 6),
+            vt=(19, 0),
+            active=17,
+            maths=(1, 20),
+            swedish=(3, 18),
+            goals=(8, 25),
+            log=35,
+            guardians=(25, 9, 3),
+            answered=(21, 18),
+        ),
+        c(
+            "4A",
+            3,
+            ht=(2, 1),
+            vt=(3, 0),
+            active=3,
+            maths=(0, 3),
+            swedish=(1, 2),
+            goals=(1, 4),
+            log=12,
+            guardians=(4, 1, 1),
+            answered=(3, 2),
+        ),
+        c(
+            "4B",
+            19,
+            ht=(19, 0),
+            vt=(17, 2),
+            active=15,
+            maths=(5, 14),
+            swedish=(2, 17),
+            goals=(7, 20),
+            log=28,
+            guardians=(22, 8, 5),
+            answered=(16, 19),
+        ),
+    ]
     ek = [
-        c("7A", 27, ht=(20, 7), vt=(25, 0), active=25, maths=(3, 24), swedish=(0, 27),
-          goals=(10, 30), log=50, guardians=(35, 12, 6), answered=(27, 20)),
-        c("7B", 25, ht=(21, 3), vt=(22, 3), active=20, maths=(0, 25), swedish=(6, 19),
-          goals=(9, 28), log=44, guardians=(30, 14, 4), answered=(24, 24)),
-        c("8A", 26, ht=(26, 0), vt=(24, 0), active=26, maths=(4, 22), swedish=(1, 25),
-          goals=(12, 33), log=60, guardians=(33, 15, 3), answered=(25, 26)),
-    ]  # fmt: skip
+        c(
+            "7A",
+            27,
+            ht=(20, 7),
+            vt=(25, 0),
+            active=25,
+            maths=(3, 24),
+            swedish=(0, 27),
+            goals=(10, 30),
+            log=50,
+            guardians=(35, 12, 6),
+            answered=(27, 20),
+        ),
+        c(
+            "7B",
+            25,
+            ht=(21, 3),
+            vt=(22, 3),
+            active=20,
+            maths=(0, 25),
+            swedish=(6, 19),
+            goals=(9, 28),
+            log=44,
+            guardians=(30, 14, 4),
+            answered=(24, 24),
+        ),
+        c(
+            "8A",
+            26,
+            ht=(26, 0),
+            vt=(24, 0),
+            active=26,
+            maths=(4, 22),
+            swedish=(1, 25),
+            goals=(12, 33),
+            log=60,
+            guardians=(33, 15, 3),
+            answered=(25, 26),
+        ),
+    ]
     gran = [
-        c("F", 12, ht=(10, 2), vt=(0, 0), active=9, maths=(0, 0), swedish=(0, 0),
-          goals=(3, 9), log=30, guardians=(14, 6, 2), answered=(12, 6)),
-        c("1A", 16, ht=(14, 0), vt=(15, 1), active=12, maths=(0, 16), swedish=(0, 16),
-          goals=(5, 15), log=22, guardians=(20, 8, 4), answered=(14, 14)),
-        c("2A", 4, ht=(3, 1), vt=(4, 0), active=2, maths=(0, 4), swedish=(1, 3),
-          goals=(2, 3), log=9, guardians=(5, 2, 0), answered=(4, 1)),
-    ]  # fmt: skip
+        c(
+            "F",
+            12,
+            ht=(10, 2),
+            vt=(0, 0),
+            active=9,
+            maths=(0, 0),
+            swedish=(0, 0),
+            goals=(3, 9),
+            log=30,
+            guardians=(14, 6, 2),
+            answered=(12, 6),
+        ),
+        c(
+            "1A",
+            16,
+            ht=(14, 0),
+            vt=(15, 1),
+            active=12,
+            maths=(0, 16),
+            swedish=(0, 16),
+            goals=(5, 15),
+            log=22,
+            guardians=(20, 8, 4),
+            answered=(14, 14),
+        ),
+        c(
+            "2A",
+            4,
+            ht=(3, 1),
+            vt=(4, 0),
+            active=2,
+            maths=(0, 4),
+            swedish=(1, 3),
+            goals=(2, 3),
+            log=9,
+            guardians=(5, 2, 0),
+            answered=(4, 1),
+        ),
+    ]
     schools = [total("Björkskolan", bjork), total("Ekskolan", ek), total("Granskolan", gran)]
     return total("Exempelby", schools)
 
@@ -176,8 +311,10 @@ def truth(root: Node) -> Table:
 
 def withheld_cells(root: Node) -> list[Cell]:
     keys = {key for node in flatten([root]) for key in node.cells}
-    return sorted(((node.name, key) for node in flatten([root]) for key in keys
-                   if node.is_hidden(key)), key=str)  # fmt: skip
+    return sorted(
+        ((node.name, key) for node in flatten([root]) for key in keys if node.is_hidden(key)),
+        key=str,
+    )
 
 
 def class_cells(root: Node) -> list[Cell]:
@@ -190,12 +327,15 @@ def published_equations(root: Node) -> list[Equation]:
     keys = sorted({key for node in flatten([root]) for key in node.cells}, key=str)
     sums = [
         [(node, key, 1), *((child, key, -1) for child in node.children)]
-        for node in flatten([root]) if node.children for key in keys
-    ]  # fmt: skip
+        for node in flatten([root])
+        if node.children
+        for key in keys
+    ]
     splits = [
         [(node, whole, 1), *((node, part, -1) for part in parts)]
-        for node in flatten([root]) for whole, parts in node.partitions.items()
-    ]  # fmt: skip
+        for node in flatten([root])
+        for whole, parts in node.partitions.items()
+    ]
     return [_equation(terms) for terms in sums + splits + relations(root)]
 
 
@@ -207,18 +347,27 @@ def relations(root: Node) -> list[list[tuple[Node, Key, int]]]:
     pupils.
     """
     asked = [
-        [(node, ("answers", role, "answered"), 1), (node, ("answers", role, "unanswered"), 1),
-         *((node, key, -1) for key in plans("HT2026")[:2])]
-        for node in flatten([root]) for role in ROLES
+        [
+            (node, ("answers", role, "answered"), 1),
+            (node, ("answers", role, "unanswered"), 1),
+            *((node, key, -1) for key in plans("HT2026")[:2]),
+        ]
+        for node in flatten([root])
+        for role in ROLES
         if ("answers", role, "answered") in node.cells
-    ]  # fmt: skip
+    ]
     assessed = [
-        [(node, ("assessments", subject, "at_risk"), 1),
-         (node, ("assessments", subject, "on_track"), 1), (node, POPULATION, -1)]
-        for node in flatten([root]) for subject in SUBJECTS
+        [
+            (node, ("assessments", subject, "at_risk"), 1),
+            (node, ("assessments", subject, "on_track"), 1),
+            (node, POPULATION, -1),
+        ]
+        for node in flatten([root])
+        for subject in SUBJECTS
         if node.cells.get(("assessments", subject, "at_risk"), 0)
-        + node.cells.get(("assessments", subject, "on_track"), 0) == node.cells[POPULATION]
-    ]  # fmt: skip
+        + node.cells.get(("assessments", subject, "on_track"), 0)
+        == node.cells[POPULATION]
+    ]
     return asked + assessed
 
 
@@ -338,15 +487,20 @@ class Onlooker:
     touching: dict[Cell, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        candidates = [*self.directions, *(
-            {c: a.get(c, 0) + sign * b.get(c, 0) for c in a.keys() | b.keys()}
-            for a, b in combinations(self.directions, 2) for sign in (1, -1)
-        )]  # fmt: skip
+        candidates = [
+            *self.directions,
+            *(
+                {c: a.get(c, 0) + sign * b.get(c, 0) for c in a.keys() | b.keys()}
+                for a, b in combinations(self.directions, 2)
+                for sign in (1, -1)
+            ),
+        ]
         self.moves = [
             {cell: sign * step for cell, step in move.items() if step}
-            for move in candidates for sign in (1, -1)
+            for move in candidates
+            for sign in (1, -1)
             if all(self.true[cell] + sign * step >= 0 for cell, step in move.items())
-        ]  # fmt: skip
+        ]
         for i, move in enumerate(self.moves):
             for cell in move:
                 self.touching.setdefault(cell, []).append(i)
@@ -378,8 +532,10 @@ def test_the_trees_here_are_partitioned_and_tied_like_the_summaries():
 
     # when
     made = [(n.partitions, n.ties) for n in (school, *school.children)]
-    summaries = [(analytics._partitions(n.cells), analytics._ties(n.cells))
-                 for n in (school, *school.children)]  # fmt: skip
+    summaries = [
+        (analytics._partitions(n.cells), analytics._ties(n.cells))
+        for n in (school, *school.children)
+    ]
 
     # then
     assert [parts for parts, _ in made] == [parts for parts, _ in summaries]
@@ -400,12 +556,25 @@ def test_zero_and_counts_from_k_are_published_and_1_to_k_minus_1_hidden():
 
     # then
     assert {key[0]: node.published(key) for key in node.cells} == {
-        "pupils": 20, "0": 0, "1": None, "2": None, "3": None, "4": None, "5": 5, "6": 6,
-    }  # fmt: skip
+        "pupils": 20,
+        "0": 0,
+        "1": None,
+        "2": None,
+        "3": None,
+        "4": None,
+        "5": 5,
+        "6": 6,
+    }
     assert {key[0]: node.is_hidden(key) for key in node.cells} == {
-        "pupils": False, "0": False, "1": True, "2": True, "3": True, "4": True, "5": False,
+        "pupils": False,
+        "0": False,
+        "1": True,
+        "2": True,
+        "3": True,
+        "4": True,
+        "5": False,
         "6": False,
-    }  # fmt: skip
+    }
 
 
 def test_a_node_of_fewer_than_k_pupils_is_withheld_entirely():
@@ -477,8 +646,10 @@ def test_nothing_about_a_hidden_partition_is_derivable_but_its_total():
     assert subtract_within_class(node) == {}
     assert chain_subtractions(equations) == {}
     assert {key[2]: seen.values([("3A", key)]) for key in plans("HT2026")} == {
-        "agreed": {0, 1, 2}, "draft": {2, 3, 4}, "none": {21, 22, 23},
-    }  # fmt: skip
+        "agreed": {0, 1, 2},
+        "draft": {2, 3, 4},
+        "none": {21, 22, 23},
+    }
     assert seen.determined([("3A", key) for key in plans("HT2026")])
 
 
@@ -599,13 +770,21 @@ def test_the_organiser_tree_hides_what_is_small_and_what_would_give_it_away():
     assert [node_named(root, name).withheld for name in ("4A", "2A", "3A")] == [True, True, False]
     # 3A: 4 drafts and 2 without a plan hide the plans, and with them the answers
     assert hidden_keys(node_named(root, "3A")) == {
-        *plans("HT2026"), *plans("VT2026"), *ACTIVITY, *answers, *pair,
-    }  # fmt: skip
+        *plans("HT2026"),
+        *plans("VT2026"),
+        *ACTIVITY,
+        *answers,
+        *pair,
+    }
     assert hidden_keys(node_named(root, "8A")) == {
-        *plans("VT2026"), *pair, swedish, ("assessments", "Svenska", "on_track"),
-        ("answers", "pupil", "answered"), ("answers", "pupil", "unanswered"),
+        *plans("VT2026"),
+        *pair,
+        swedish,
+        ("assessments", "Svenska", "on_track"),
+        ("answers", "pupil", "answered"),
+        ("answers", "pupil", "unanswered"),
         ("usage", "guardians", "never"),
-    }  # fmt: skip
+    }
     # Björkskolan and Granskolan each hold a withheld class: their pupils are hidden,
     # and so are their assessments, which add up to about their pupils ...
     assert [s.published(POPULATION) for s in (bjork, ek, gran)] == [None, 78, None]
@@ -649,9 +828,11 @@ def test_no_sum_of_withheld_class_cells_under_k_can_be_recovered():
     seen = onlooker(root)
     small = [cell for cell in class_cells(root) if 0 < seen.true[cell] < K]
     groups = [
-        group for size in range(2, K) for group in combinations(small, size)
+        group
+        for size in range(2, K)
+        for group in combinations(small, size)
         if sum(seen.true[cell] for cell in group) < K
-    ]  # fmt: skip
+    ]
 
     # when
     recovered = [group for group in groups if seen.determined(group)]
@@ -699,8 +880,12 @@ def test_the_onlooker_does_recover_what_is_meant_to_be_public():
     assert seen.values(hidden) == {8}
     # ... yet not one of them
     assert [seen.values([cell]) for cell in hidden] == [
-        {1, 2, 3, 4, 5}, {0, 1, 2}, {1, 2, 3}, {0, 1, 2}, {0, 1, 2},
-    ]  # fmt: skip
+        {1, 2, 3, 4, 5},
+        {0, 1, 2},
+        {1, 2, 3},
+        {0, 1, 2},
+        {0, 1, 2},
+    ]
 
 
 def test_the_onlooker_recovers_small_cells_when_only_primary_suppression_is_applied():
@@ -717,7 +902,10 @@ def test_the_onlooker_recovers_small_cells_when_only_primary_suppression_is_appl
 
     # then
     assert [within[("3A", ACTIVITY[1])], within[("1A", plans("VT2026")[1])]] == [4, 1]
-    assert [siblings[("7B", plans("HT2026")[1])], siblings[("4A", ("learning_log", "entries"))],
-            siblings[("8A", ("assessments", "Svenska", "at_risk"))]] == [3, 12, 1]  # fmt: skip
+    assert [
+        siblings[("7B", plans("HT2026")[1])],
+        siblings[("4A", ("learning_log", "entries"))],
+        siblings[("8A", ("assessments", "Svenska", "at_risk"))],
+    ] == [3, 12, 1]
     assert [chains[("4A", POPULATION)], chains[("Björkskolan", plans("HT2026")[2])]] == [3, 2]
     assert len([cell for cell, value in chains.items() if 0 < value < K]) == 73

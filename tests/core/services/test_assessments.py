@@ -43,13 +43,19 @@ SAVE_FOR_GROUP = """mutation($input: WrittenAssessmentsSaveForGroupInput!) {
 @pytest.fixture
 def ebba(work: Work) -> Pupil:
     """A third pupil of 3A, whose maths assessment is already at version 2."""
-    pupil = PupilFactory(person__given_name="Ebba", person__family_name="Elev",
-                         school=work.cast.school)  # fmt: skip
+    pupil = PupilFactory(
+        person__given_name="Ebba", person__family_name="Elev", school=work.cast.school
+    )
     GroupMembershipFactory(group=work.cast.class_3a, pupil=pupil, start_date=dt.date(2026, 8, 15))
     WrittenAssessment.objects.create(
-        pupil=pupil, subject=work.cast.maths, term="HT2026", text="Räknar", version=2,
-        prognosis=ON_TRACK, author=_user(work.cast, "teacher"),
-    )  # fmt: skip
+        pupil=pupil,
+        subject=work.cast.maths,
+        term="HT2026",
+        text="Räknar",
+        version=2,
+        prognosis=ON_TRACK,
+        author=_user(work.cast, "teacher"),
+    )
     return pupil
 
 
@@ -63,9 +69,13 @@ def _save(
     cast: Cast, member: str, rows: list[AssessmentRow], *, publish: bool = False
 ) -> list[RowResult]:
     return written_assessments_save_for_group(
-        actor=_user(cast, member), group_id=cast.class_3a.pk, subject_id=cast.maths.pk,
-        term="HT2026", rows=rows, publish=publish,
-    )  # fmt: skip
+        actor=_user(cast, member),
+        group_id=cast.class_3a.pk,
+        subject_id=cast.maths.pk,
+        term="HT2026",
+        rows=rows,
+        publish=publish,
+    )
 
 
 def _outcomes(results: list[RowResult]) -> list[tuple[Any, ...]]:
@@ -73,25 +83,32 @@ def _outcomes(results: list[RowResult]) -> list[tuple[Any, ...]]:
     return [
         (
             result.pupil_id,
-            None if result.assessment is None else (
-                result.assessment.text, result.assessment.prognosis, result.assessment.version
-            ),
-            None if result.error is None else (
-                result.error.code, result.error.message, result.error.field
-            ),
+            None
+            if result.assessment is None
+            else (result.assessment.text, result.assessment.prognosis, result.assessment.version),
+            None
+            if result.error is None
+            else (result.error.code, result.error.message, result.error.field),
         )
         for result in results
-    ]  # fmt: skip
+    ]
 
 
 def _stored() -> list[tuple[Any, ...]]:
     """Every assessment as (pupil, subject, text, prognosis, version, published)."""
     return [
-        (row.pupil.person.given_name, row.subject.code, row.text, row.prognosis, row.version,
-         row.published_at is not None)
-        for row in WrittenAssessment.objects.select_related("pupil__person", "subject")
-        .order_by("pupil__person__given_name", "subject__code")
-    ]  # fmt: skip
+        (
+            row.pupil.person.given_name,
+            row.subject.code,
+            row.text,
+            row.prognosis,
+            row.version,
+            row.published_at is not None,
+        )
+        for row in WrittenAssessment.objects.select_related("pupil__person", "subject").order_by(
+            "pupil__person__given_name", "subject__code"
+        )
+    ]
 
 
 # -- the service --------------------------------------------------------------
@@ -116,9 +133,12 @@ def test_a_class_save_saves_the_good_rows_and_reports_each_refused_one(work, ebb
         (cast.alva.pk, ("Räknar säkert", ON_TRACK, 2), None),
         (cast.elis.pk, ("Behöver stöd", AT_RISK, 1), None),
         (cast.nora.pk, None, ("not_found", "Not found.", "pupilId")),
-        (ebba.pk, None,
-         ("conflict", "Someone else saved a newer version; reload and try again.", None)),
-    ]  # fmt: skip
+        (
+            ebba.pk,
+            None,
+            ("conflict", "Someone else saved a newer version; reload and try again.", None),
+        ),
+    ]
     assert _stored() == [
         ("Alva", "MA", "Räknar säkert", ON_TRACK, 2, True),
         ("Ebba", "MA", "Räknar", ON_TRACK, 2, False),
@@ -284,8 +304,9 @@ def test_a_draft_is_hidden_from_pupil_and_guardian_until_it_is_published(work):
     staff = [mutate(cast[member], NODE, draft)["node"] for member in ("teacher", "mentor")]
 
     # when
-    published = mutate(cast["teacher"], PUBLISH, {"input": {
-        "assessmentId": work.gid(work.draft), "version": 1}})["writtenAssessmentPublish"]  # fmt: skip
+    published = mutate(
+        cast["teacher"], PUBLISH, {"input": {"assessmentId": work.gid(work.draft), "version": 1}}
+    )["writtenAssessmentPublish"]
 
     # then
     published_at = WrittenAssessment.objects.get(pk=work.draft.pk).published_at
@@ -295,16 +316,26 @@ def test_a_draft_is_hidden_from_pupil_and_guardian_until_it_is_published(work):
     draft_node = {"text": "Bra", "prognosis": "ON_TRACK", "version": 1, "publishedAt": None}
     assert staff == [draft_node, draft_node]
     after = [mutate(cast[member], NODE, draft)["node"] for member in ("pupil", "guardian")]
-    published_node = {"text": "Bra", "prognosis": "ON_TRACK", "version": 2,
-                      "publishedAt": published_at.isoformat()}  # fmt: skip
+    published_node = {
+        "text": "Bra",
+        "prognosis": "ON_TRACK",
+        "version": 2,
+        "publishedAt": published_at.isoformat(),
+    }
     assert after == [published_node, published_node]
 
 
 def test_an_at_risk_prognosis_round_trips(work):
     # given
     cast = work.cast
-    new = {"pupilId": work.gid(cast.alva, "Pupil"), "subjectId": work.gid(cast.maths),
-           "term": "VT2027", "text": "Bråk är svårt", "prognosis": "AT_RISK", "publish": True}  # fmt: skip
+    new = {
+        "pupilId": work.gid(cast.alva, "Pupil"),
+        "subjectId": work.gid(cast.maths),
+        "term": "VT2027",
+        "text": "Bråk är svårt",
+        "prognosis": "AT_RISK",
+        "publish": True,
+    }
 
     # when
     saved = mutate(cast["teacher"], SAVE, {"input": new})["writtenAssessmentSave"]
@@ -325,13 +356,15 @@ def test_the_class_save_reports_each_refused_row_under_the_pupil_id_sent(work):
     cast = work.cast
     alva, elis, nora = (work.gid(pupil, "Pupil") for pupil in (cast.alva, cast.elis, cast.nora))
     group_input = {
-        "groupId": work.gid(cast.class_3a, "Group"), "subjectId": work.gid(cast.maths),
-        "term": "HT2026", "rows": [
+        "groupId": work.gid(cast.class_3a, "Group"),
+        "subjectId": work.gid(cast.maths),
+        "term": "HT2026",
+        "rows": [
             {"pupilId": alva, "text": "Räknar säkert", "prognosis": "ON_TRACK"},
             {"pupilId": elis, "text": "Behöver stöd", "prognosis": "AT_RISK"},
             {"pupilId": nora, "text": "Bra", "prognosis": "ON_TRACK"},
         ],
-    }  # fmt: skip
+    }
 
     # when
     data = mutate(cast["teacher"], SAVE_FOR_GROUP, {"input": group_input})
@@ -340,16 +373,24 @@ def test_the_class_save_reports_each_refused_row_under_the_pupil_id_sent(work):
     conflict = "Someone else saved a newer version; reload and try again."
     assert data["writtenAssessmentsSaveForGroup"] == {
         "rows": [
-            {"pupilId": alva, "assessment": None,
-             "errors": [{"code": "CONFLICT", "message": conflict, "field": None}]},
-            {"pupilId": elis, "assessment": {"text": "Behöver stöd", "prognosis": "AT_RISK",
-                                             "version": 1}, "errors": []},
-            {"pupilId": nora, "assessment": None,
-             "errors": [{"code": "NOT_FOUND", "message": "Not found.",
-                         "field": "pupilId"}]},
+            {
+                "pupilId": alva,
+                "assessment": None,
+                "errors": [{"code": "CONFLICT", "message": conflict, "field": None}],
+            },
+            {
+                "pupilId": elis,
+                "assessment": {"text": "Behöver stöd", "prognosis": "AT_RISK", "version": 1},
+                "errors": [],
+            },
+            {
+                "pupilId": nora,
+                "assessment": None,
+                "errors": [{"code": "NOT_FOUND", "message": "Not found.", "field": "pupilId"}],
+            },
         ],
         "errors": [],
-    }  # fmt: skip
+    }
     assert _stored() == [
         ("Alva", "MA", "Bra", ON_TRACK, 1, False),
         ("Elis", "MA", "Behöver stöd", AT_RISK, 1, False),
@@ -360,10 +401,13 @@ def test_the_class_save_of_a_class_one_cannot_see_returns_one_error_and_no_rows(
     # given
     cast = work.cast
     group_input = {
-        "groupId": work.gid(cast.class_3a, "Group"), "subjectId": work.gid(cast.maths),
+        "groupId": work.gid(cast.class_3a, "Group"),
+        "subjectId": work.gid(cast.maths),
         "term": "HT2026",
-        "rows": [{"pupilId": work.gid(cast.elis, "Pupil"), "text": "Bra", "prognosis": "ON_TRACK"}],
-    }  # fmt: skip
+        "rows": [
+            {"pupilId": work.gid(cast.elis, "Pupil"), "text": "Bra", "prognosis": "ON_TRACK"}
+        ],
+    }
 
     # when
     data = mutate(cast["other_teacher"], SAVE_FOR_GROUP, {"input": group_input})

@@ -55,9 +55,13 @@ def _goal(work: Work) -> tuple[str, str, str, int]:
 def test_an_answer_saved_with_the_version_read_moves_it_on(work):
     # when
     answer = answer_save(
-        actor=work.cast["pupil"], plan_id=work.plan.pk, question_id=work.pupil_question.pk,
-        role=QuestionRole.PUPIL, text_="Läsa", version=1,
-    )  # fmt: skip
+        actor=work.cast["pupil"],
+        plan_id=work.plan.pk,
+        question_id=work.pupil_question.pk,
+        role=QuestionRole.PUPIL,
+        text_="Läsa",
+        version=1,
+    )
 
     # then
     assert (answer.text, answer.version) == ("Läsa", 2)
@@ -68,16 +72,24 @@ def test_an_answer_saved_with_a_stale_version_is_a_conflict_and_changes_nothing(
     # given
     pupil = work.cast["pupil"]
     answer_save(
-        actor=pupil, plan_id=work.plan.pk, question_id=work.pupil_question.pk,
-        role=QuestionRole.PUPIL, text_="Läsa", version=1,
-    )  # fmt: skip
+        actor=pupil,
+        plan_id=work.plan.pk,
+        question_id=work.pupil_question.pk,
+        role=QuestionRole.PUPIL,
+        text_="Läsa",
+        version=1,
+    )
 
     # when
     with pytest.raises(Conflict) as refused:
         answer_save(
-            actor=pupil, plan_id=work.plan.pk, question_id=work.pupil_question.pk,
-            role=QuestionRole.PUPIL, text_="Simma", version=1,
-        )  # fmt: skip
+            actor=pupil,
+            plan_id=work.plan.pk,
+            question_id=work.pupil_question.pk,
+            role=QuestionRole.PUPIL,
+            text_="Simma",
+            version=1,
+        )
 
     # then
     assert (refused.value.code, refused.value.field) == ("conflict", None)
@@ -88,9 +100,13 @@ def test_a_first_answer_where_one_exists_is_a_conflict(work):
     # when
     with pytest.raises(Conflict):
         answer_save(
-            actor=work.cast["pupil"], plan_id=work.plan.pk, question_id=work.pupil_question.pk,
-            role=QuestionRole.PUPIL, text_="Simma", version=None,
-        )  # fmt: skip
+            actor=work.cast["pupil"],
+            plan_id=work.plan.pk,
+            question_id=work.pupil_question.pk,
+            role=QuestionRole.PUPIL,
+            text_="Simma",
+            version=None,
+        )
 
     # then
     assert _answer(work) == ("Rita", 1, work.cast["pupil"].pk)
@@ -101,10 +117,13 @@ def test_an_edit_of_an_answer_nobody_wrote_is_a_conflict(work):
     # when
     with pytest.raises(Conflict):
         answer_save(
-            actor=work.cast["guardian"], plan_id=work.plan.pk,
-            question_id=work.pupil_question.pk, role=QuestionRole.GUARDIAN, text_="Bada",
+            actor=work.cast["guardian"],
+            plan_id=work.plan.pk,
+            question_id=work.pupil_question.pk,
+            role=QuestionRole.GUARDIAN,
+            text_="Bada",
             version=3,
-        )  # fmt: skip
+        )
 
     # then
     assert list(Answer.objects.values_list("role", "text")) == [("pupil", "Rita")]
@@ -120,8 +139,13 @@ def test_a_goal_edited_from_a_stale_version_is_a_conflict(work):
 
     # when
     with pytest.raises(Conflict):
-        goal_update(actor=teacher, goal_id=work.goal.pk, version=1, text_="Läsa ibland",
-                    subject_ids=[work.cast.swedish.pk])  # fmt: skip
+        goal_update(
+            actor=teacher,
+            goal_id=work.goal.pk,
+            version=1,
+            text_="Läsa ibland",
+            subject_ids=[work.cast.swedish.pk],
+        )
 
     # then
     assert _goal(work) == ("Läsa varje dag", GoalStatus.NEW, "", 2)
@@ -135,8 +159,9 @@ def test_a_goal_moved_from_a_stale_version_is_a_conflict_and_no_step_is_recorded
 
     # when
     with pytest.raises(Conflict):
-        goal_status_change(actor=work.cast["teacher"], goal_id=work.goal.pk, version=1,
-                           status=GoalStatus.DONE)  # fmt: skip
+        goal_status_change(
+            actor=work.cast["teacher"], goal_id=work.goal.pk, version=1, status=GoalStatus.DONE
+        )
 
     # then
     assert steps == [(GoalStatus.NEW, GoalStatus.IN_PROGRESS)]
@@ -170,10 +195,15 @@ def _save_draft(work: Work, text: str, version: int | None, *, publish: bool = F
     teacher = work.cast["teacher"]
     assert isinstance(teacher, User)
     return written_assessment_save(
-        actor=teacher, pupil_id=work.cast.alva.pk, subject_id=work.cast.maths.pk,
-        term="HT2026", text_=text, prognosis=Prognosis.AT_RISK, version=version,
+        actor=teacher,
+        pupil_id=work.cast.alva.pk,
+        subject_id=work.cast.maths.pk,
+        term="HT2026",
+        text_=text,
+        prognosis=Prognosis.AT_RISK,
+        version=version,
         publish=publish,
-    )  # fmt: skip
+    )
 
 
 def test_an_assessment_saved_from_a_stale_version_is_a_conflict(work):
@@ -203,8 +233,9 @@ def test_publishing_a_stale_version_is_a_conflict_and_keeps_the_draft_hidden(wor
 
     # when
     with pytest.raises(Conflict):
-        written_assessment_publish(actor=work.cast["teacher"], assessment_id=work.draft.pk,
-                                   version=1)  # fmt: skip
+        written_assessment_publish(
+            actor=work.cast["teacher"], assessment_id=work.draft.pk, version=1
+        )
 
     # then
     assert _assessment(work) == ("Bättre", Prognosis.AT_RISK, False, 2)
@@ -216,8 +247,9 @@ def test_publishing_a_published_assessment_from_a_stale_version_is_a_conflict(wo
 
     # when
     with pytest.raises(Conflict):
-        written_assessment_publish(actor=work.cast["teacher"], assessment_id=work.draft.pk,
-                                   version=1)  # fmt: skip
+        written_assessment_publish(
+            actor=work.cast["teacher"], assessment_id=work.draft.pk, version=1
+        )
 
     # then
     assert _assessment(work) == ("Bättre", Prognosis.AT_RISK, True, 2)
@@ -268,9 +300,13 @@ def test_two_concurrent_edits_of_one_answer_save_one_and_refuse_the_other(work):
     def edit(text: str) -> Callable[[], Any]:
         actor = _as(work.cast["pupil"])
         return lambda: answer_save(
-            actor=actor, plan_id=work.plan.pk,
-            question_id=work.pupil_question.pk, role=QuestionRole.PUPIL, text_=text, version=1,
-        )  # fmt: skip
+            actor=actor,
+            plan_id=work.plan.pk,
+            question_id=work.pupil_question.pk,
+            role=QuestionRole.PUPIL,
+            text_=text,
+            version=1,
+        )
 
     # when
     outcomes = _race(edit("Läsa"), edit("Simma"))
@@ -288,10 +324,13 @@ def test_two_concurrent_first_answers_save_one_and_refuse_the_other(work):
     def first(member: str) -> Callable[[], Any]:
         actor = _as(work.cast[member])
         return lambda: answer_save(
-            actor=actor, plan_id=work.plan.pk,
-            question_id=work.staff_question.pk, role=QuestionRole.TEACHER, text_=member,
+            actor=actor,
+            plan_id=work.plan.pk,
+            question_id=work.staff_question.pk,
+            role=QuestionRole.TEACHER,
+            text_=member,
             version=None,
-        )  # fmt: skip
+        )
 
     # when
     outcomes = _race(first("teacher"), first("mentor"))

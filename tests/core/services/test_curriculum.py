@@ -30,9 +30,11 @@ def test_an_imported_subject_is_tied_to_the_curriculum_not_duplicated():
     # then
     maths = Subject.objects.filter(code="MA")
     assert list(maths.values_list("pk", "curriculum__code")) == [(imported.pk, "Lgr22")]
-    assert list(KnowledgeRequirement.objects.filter(subject=imported).values_list("code", flat=True).order_by("code")) == [
-        "MA-3-1", "MA-3-2", "MA-6-1", "MA-9-1"
-    ]  # fmt: skip
+    assert list(
+        KnowledgeRequirement.objects.filter(subject=imported)
+        .values_list("code", flat=True)
+        .order_by("code")
+    ) == ["MA-3-1", "MA-3-2", "MA-6-1", "MA-9-1"]
 
 
 def test_the_command_reports_what_it_created(capsys):

@@ -65,10 +65,16 @@ def guardian(cast: Cast) -> User:
 def notice(cast: Cast, text: str, category: str = NoticeCategory.IMPORTANT, **extra: Any):
     """A notice for the guardian about one of Alva's plans (a new plan id each time)."""
     return Notice.objects.create(
-        recipient=guardian(cast), kind=Kind.PLAN_CHANGED, category=category,
-        target_type="DevelopmentPlan", target_id=Notice.objects.count() + 1, pupil=cast.alva,
-        text=text, updated_at=timezone.now(), **extra,
-    )  # fmt: skip
+        recipient=guardian(cast),
+        kind=Kind.PLAN_CHANGED,
+        category=category,
+        target_type="DevelopmentPlan",
+        target_id=Notice.objects.count() + 1,
+        pupil=cast.alva,
+        text=text,
+        updated_at=timezone.now(),
+        **extra,
+    )
 
 
 def digest_of(*notices: Notice) -> list[int | None]:
@@ -101,8 +107,11 @@ def test_two_notices_go_out_in_one_mail(cast, now):
     assert (queued, result) == (1, (1, 0))
     assert digest_of(first, second) == [digest.pk, digest.pk]
     assert (digest.recipient, digest.sent_at, digest.attempts, digest.last_error) == (
-        guardian(cast), now, 0, "",
-    )  # fmt: skip
+        guardian(cast),
+        now,
+        0,
+        "",
+    )
     assert [(m.subject, m.to, m.from_email) for m in mail.outbox] == [
         ("Nytt i Skolsidan (2)", ["guardian@example.com"], django_settings.DEFAULT_FROM_EMAIL)
     ]
@@ -283,8 +292,10 @@ def test_when_smtp_is_down_the_digest_waits_and_is_sent_once_later(cast, setting
     # then
     assert failed == (0, 1)
     assert (digest.attempts, digest.next_attempt_at, digest.sent_at) == (
-        1, now + dt.timedelta(seconds=120), None,
-    )  # fmt: skip
+        1,
+        now + dt.timedelta(seconds=120),
+        None,
+    )
     assert digest.last_error.startswith("ConnectionRefusedError: ")
     assert digest_of(*notices) == [digest.pk, digest.pk]
 
@@ -375,8 +386,10 @@ def test_access_lost_after_queuing_closes_the_digest_without_mail(cast, now):
 
     # then
     assert (result, mail.outbox, EmailDigest.objects.get().last_error) == (
-        (0, 0), [], NOTHING_LEFT,
-    )  # fmt: skip
+        (0, 0),
+        [],
+        NOTHING_LEFT,
+    )
 
 
 def test_the_command_runs_one_round_and_prints_counts(cast):

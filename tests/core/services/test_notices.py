@@ -89,9 +89,13 @@ def summary(cast: Cast) -> dict[str, list[tuple[Any, ...]]]:
 
 def answer(work: Work, version: int, text: str = "Rita och läsa") -> None:
     plans.answer_save(
-        actor=user(work.cast, "pupil"), plan_id=work.plan.pk,
-        question_id=work.pupil_question.pk, role=QuestionRole.PUPIL, text_=text, version=version,
-    )  # fmt: skip
+        actor=user(work.cast, "pupil"),
+        plan_id=work.plan.pk,
+        question_id=work.pupil_question.pk,
+        role=QuestionRole.PUPIL,
+        text_=text,
+        version=version,
+    )
 
 
 # Who is told of an answer
@@ -110,12 +114,32 @@ def test_an_answer_by_the_pupil_tells_her_guardian_and_the_staff_of_her_class(
     # then
     assert recipients(cast) == ["guardian", "mentor", "teacher"]
     assert rows(
-        "kind", "category", "text", "target_type", "target_id", "pupil_id", "group_id",
-        "school_id", "actor_id", "changes", "read_at",
-    ) == {(
-        NoticeKind.PLAN_CHANGED, NoticeCategory.IMPORTANT, PLAN_ANSWER, "DevelopmentPlan",
-        work.plan.pk, cast.alva.pk, None, None, user(cast, "pupil").pk, 1, None,
-    )}  # fmt: skip
+        "kind",
+        "category",
+        "text",
+        "target_type",
+        "target_id",
+        "pupil_id",
+        "group_id",
+        "school_id",
+        "actor_id",
+        "changes",
+        "read_at",
+    ) == {
+        (
+            NoticeKind.PLAN_CHANGED,
+            NoticeCategory.IMPORTANT,
+            PLAN_ANSWER,
+            "DevelopmentPlan",
+            work.plan.pk,
+            cast.alva.pk,
+            None,
+            None,
+            user(cast, "pupil").pk,
+            1,
+            None,
+        )
+    }
 
 
 def test_the_page_audience_leaves_out_readers_who_are_not_told(
@@ -130,8 +154,17 @@ def test_the_page_audience_leaves_out_readers_who_are_not_told(
 
     # then
     told = set(recipients(cast))
-    untold = {"pupil", "principal", "school_admin", "student_health", "shared", "analytics",
-              "other_teacher", "other_principal", "stranger"}  # fmt: skip
+    untold = {
+        "pupil",
+        "principal",
+        "school_admin",
+        "student_health",
+        "shared",
+        "analytics",
+        "other_teacher",
+        "other_principal",
+        "stranger",
+    }
     assert told & untold == set()
 
 
@@ -157,9 +190,13 @@ def test_the_actor_is_never_told_of_their_own_change(work, django_capture_on_com
     # when
     with django_capture_on_commit_callbacks(execute=True):
         plans.answer_save(
-            actor=karin, plan_id=work.plan.pk, question_id=work.pupil_question.pk,
-            role=QuestionRole.GUARDIAN, text_="Hon ritar", version=None,
-        )  # fmt: skip
+            actor=karin,
+            plan_id=work.plan.pk,
+            question_id=work.pupil_question.pk,
+            role=QuestionRole.GUARDIAN,
+            text_="Hon ritar",
+            version=None,
+        )
 
     # then
     assert recipients(work.cast) == ["mentor", "pupil", "teacher"]
@@ -185,9 +222,11 @@ def test_further_changes_fold_into_each_recipients_unread_notice(
         goals.goal_propose(actor=user(cast, "pupil"), plan_id=work.plan.pk, text_="Simma")
     with django_capture_on_commit_callbacks(execute=True):
         goals.goal_status_change(
-            actor=user(cast, "mentor"), goal_id=work.goal.pk, version=1,
+            actor=user(cast, "mentor"),
+            goal_id=work.goal.pk,
+            version=1,
             status=GoalStatus.CANCELLED,
-        )  # fmt: skip
+        )
 
     # then
     assert summary(cast) == {
@@ -264,9 +303,13 @@ def test_a_refused_change_tells_nobody(work, django_capture_on_commit_callbacks)
     # when
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(NotAllowed):
         plans.answer_save(
-            actor=karin, plan_id=work.plan.pk, question_id=work.pupil_question.pk,
-            role=QuestionRole.PUPIL, text_="Jag svarar åt henne", version=1,
-        )  # fmt: skip
+            actor=karin,
+            plan_id=work.plan.pk,
+            question_id=work.pupil_question.pk,
+            role=QuestionRole.PUPIL,
+            text_="Jag svarar åt henne",
+            version=1,
+        )
 
     # then
     assert callbacks == []
@@ -322,9 +365,14 @@ def test_saving_an_assessment_draft_tells_nobody(work, django_capture_on_commit_
     # when
     with django_capture_on_commit_callbacks(execute=True):
         assessments.written_assessment_save(
-            actor=teacher, pupil_id=work.cast.alva.pk, subject_id=work.cast.maths.pk,
-            term="HT2026", text_="Mycket bra", prognosis=Prognosis.ON_TRACK, version=1,
-        )  # fmt: skip
+            actor=teacher,
+            pupil_id=work.cast.alva.pk,
+            subject_id=work.cast.maths.pk,
+            term="HT2026",
+            text_="Mycket bra",
+            prognosis=Prognosis.ON_TRACK,
+            version=1,
+        )
 
     # then
     assert Notice.objects.count() == 0
@@ -344,10 +392,14 @@ def test_publishing_an_assessment_tells_the_page_except_its_teacher(
 
     # then
     assert recipients(cast) == ["guardian", "mentor", "pupil"]
-    assert rows("kind", "text", "target_type", "target_id") == {(
-        NoticeKind.ASSESSMENT_PUBLISHED, "Nytt skriftligt omdöme i Matematik HT2026",
-        "WrittenAssessment", work.draft.pk,
-    )}  # fmt: skip
+    assert rows("kind", "text", "target_type", "target_id") == {
+        (
+            NoticeKind.ASSESSMENT_PUBLISHED,
+            "Nytt skriftligt omdöme i Matematik HT2026",
+            "WrittenAssessment",
+            work.draft.pk,
+        )
+    }
 
 
 def test_a_new_published_assessment_tells_the_page_at_once(
@@ -359,10 +411,15 @@ def test_a_new_published_assessment_tells_the_page_at_once(
     # when
     with django_capture_on_commit_callbacks(execute=True):
         made = assessments.written_assessment_save(
-            actor=user(cast, "mentor"), pupil_id=cast.alva.pk, subject_id=cast.swedish.pk,
-            term="HT2026", text_="Läser gärna", prognosis=Prognosis.ON_TRACK, version=None,
+            actor=user(cast, "mentor"),
+            pupil_id=cast.alva.pk,
+            subject_id=cast.swedish.pk,
+            term="HT2026",
+            text_="Läser gärna",
+            prognosis=Prognosis.ON_TRACK,
+            version=None,
             publish=True,
-        )  # fmt: skip
+        )
 
     # then
     assert recipients(cast, target_id=made.pk) == ["guardian", "pupil", "teacher"]
@@ -466,8 +523,16 @@ def test_a_class_post_tells_the_class_families_and_staff(cast, django_capture_on
 
     # then
     assert recipients(cast, extra) == ["elis", "guardian", "mentor", "pupil"]
-    assert rows("kind", "category", "text", "pupil_id", "group_id", "school_id") == {(NoticeKind.BLOG_POST, NoticeCategory.MESSAGES, "Nytt inlägg: Utflykt", None,
-           cast.class_3a.pk, None)}  # fmt: skip
+    assert rows("kind", "category", "text", "pupil_id", "group_id", "school_id") == {
+        (
+            NoticeKind.BLOG_POST,
+            NoticeCategory.MESSAGES,
+            "Nytt inlägg: Utflykt",
+            None,
+            cast.class_3a.pk,
+            None,
+        )
+    }
 
 
 def test_a_documentation_post_tells_the_class_too(cast, django_capture_on_commit_callbacks):
@@ -494,9 +559,15 @@ def test_a_school_post_tells_the_families_and_staff_of_every_class(
 
     # then
     assert recipients(cast, extra) == [
-        "elis", "guardian", "mentor", "nora", "nora_guardian", "other_teacher", "pupil",
+        "elis",
+        "guardian",
+        "mentor",
+        "nora",
+        "nora_guardian",
+        "other_teacher",
+        "pupil",
         "teacher",
-    ]  # fmt: skip
+    ]
     assert rows("group_id", "school_id") == {(None, cast.school.pk)}
 
 

@@ -34,28 +34,74 @@ def user(work: Work, member: str) -> User:
 # (name, who, call) -> plan states in which the call is allowed.
 Call = Callable[[Work], Any]
 LOCK_TABLE: list[tuple[str, str, Call, set[PlanState]]] = [
-    ("answer", "mentor", lambda w: plans.answer_save(
-        actor=user(w, "mentor"), plan_id=w.plan.pk, question_id=w.staff_question.pk,
-        role=QuestionRole.MENTOR, text_="Bra", version=None), {PlanState.DRAFT}),
-    ("read confirmation", "guardian", lambda w: plans.development_plan_read_confirm(
-        actor=user(w, "guardian"), plan_id=w.plan.pk, wishes="Läsning"), {PlanState.DRAFT}),
-    ("goal proposal", "pupil", lambda w: goals.goal_propose(
-        actor=user(w, "pupil"), plan_id=w.plan.pk, text_="Simma"), {PlanState.DRAFT}),
-    ("goal edit", "teacher", lambda w: goals.goal_update(
-        actor=user(w, "teacher"), goal_id=w.goal.pk, version=1, text_="Läsa mer"),
-     {PlanState.DRAFT}),
-    ("goal evaluation", "teacher", lambda w: goals.goal_evaluate(
-        actor=user(w, "teacher"), goal_id=w.goal.pk, version=1, evaluation="Nästan"),
-     {PlanState.DRAFT, PlanState.AGREED}),
-    ("goal cancelled", "mentor", lambda w: goals.goal_status_change(
-        actor=user(w, "mentor"), goal_id=w.goal.pk, version=1, status=GoalStatus.CANCELLED),
-     {PlanState.DRAFT, PlanState.AGREED}),
-    ("talk evaluation", "mentor", lambda w: plans.development_plan_evaluate(
-        actor=user(w, "mentor"), plan_id=w.plan.pk, version=1, evaluation="Bra samtal"),
-     {PlanState.AGREED}),
-    ("agreement", "mentor", lambda w: plans.development_plan_agree(
-        actor=user(w, "mentor"), plan_id=w.plan.pk, version=1), {PlanState.DRAFT}),
-]  # fmt: skip
+    (
+        "answer",
+        "mentor",
+        lambda w: plans.answer_save(
+            actor=user(w, "mentor"),
+            plan_id=w.plan.pk,
+            question_id=w.staff_question.pk,
+            role=QuestionRole.MENTOR,
+            text_="Bra",
+            version=None,
+        ),
+        {PlanState.DRAFT},
+    ),
+    (
+        "read confirmation",
+        "guardian",
+        lambda w: plans.development_plan_read_confirm(
+            actor=user(w, "guardian"), plan_id=w.plan.pk, wishes="Läsning"
+        ),
+        {PlanState.DRAFT},
+    ),
+    (
+        "goal proposal",
+        "pupil",
+        lambda w: goals.goal_propose(actor=user(w, "pupil"), plan_id=w.plan.pk, text_="Simma"),
+        {PlanState.DRAFT},
+    ),
+    (
+        "goal edit",
+        "teacher",
+        lambda w: goals.goal_update(
+            actor=user(w, "teacher"), goal_id=w.goal.pk, version=1, text_="Läsa mer"
+        ),
+        {PlanState.DRAFT},
+    ),
+    (
+        "goal evaluation",
+        "teacher",
+        lambda w: goals.goal_evaluate(
+            actor=user(w, "teacher"), goal_id=w.goal.pk, version=1, evaluation="Nästan"
+        ),
+        {PlanState.DRAFT, PlanState.AGREED},
+    ),
+    (
+        "goal cancelled",
+        "mentor",
+        lambda w: goals.goal_status_change(
+            actor=user(w, "mentor"), goal_id=w.goal.pk, version=1, status=GoalStatus.CANCELLED
+        ),
+        {PlanState.DRAFT, PlanState.AGREED},
+    ),
+    (
+        "talk evaluation",
+        "mentor",
+        lambda w: plans.development_plan_evaluate(
+            actor=user(w, "mentor"), plan_id=w.plan.pk, version=1, evaluation="Bra samtal"
+        ),
+        {PlanState.AGREED},
+    ),
+    (
+        "agreement",
+        "mentor",
+        lambda w: plans.development_plan_agree(
+            actor=user(w, "mentor"), plan_id=w.plan.pk, version=1
+        ),
+        {PlanState.DRAFT},
+    ),
+]
 LOCK_CASES = [
     (name, state, call, state in allowed)
     for name, _, call, allowed in LOCK_TABLE
@@ -102,8 +148,9 @@ def test_agreeing_locks_the_plan_and_starts_every_proposal(work):
     pupil_goal = goals.goal_propose(actor=user(work, "pupil"), plan_id=work.plan.pk, text_="Simma")
 
     # when
-    plan = plans.development_plan_agree(actor=user(work, "mentor"), plan_id=work.plan.pk,
-                                        version=2)  # fmt: skip
+    plan = plans.development_plan_agree(
+        actor=user(work, "mentor"), plan_id=work.plan.pk, version=2
+    )
 
     # then
     plan.refresh_from_db()
@@ -117,8 +164,12 @@ def test_agreeing_locks_the_plan_and_starts_every_proposal(work):
 
 def test_starting_the_next_term_archives_the_plan_which_stays_readable(work):
     # when
-    new = plans.development_plan_start(actor=user(work, "mentor"), pupil_id=work.cast.alva.pk,
-                                       term="VT2027", template_id=work.template.pk)  # fmt: skip
+    new = plans.development_plan_start(
+        actor=user(work, "mentor"),
+        pupil_id=work.cast.alva.pk,
+        term="VT2027",
+        template_id=work.template.pk,
+    )
 
     # then
     data = mutate(
@@ -128,16 +179,21 @@ def test_starting_the_next_term_archives_the_plan_which_stays_readable(work):
         {"id": work.gid(work.cast.alva, "Pupil")},
     )
     assert sorted((p["term"], p["state"]) for p in data["pupil"]["developmentPlans"]) == [
-        ("HT2026", "ARCHIVED"), ("VT2027", "DRAFT"),
-    ]  # fmt: skip
+        ("HT2026", "ARCHIVED"),
+        ("VT2027", "DRAFT"),
+    ]
     assert (new.term, new.started_by_id) == ("VT2027", user(work, "mentor").pk)
 
 
 def test_a_second_plan_for_the_same_term_is_a_conflict(work):
     # when
     with pytest.raises(Conflict) as refused:
-        plans.development_plan_start(actor=user(work, "teacher"), pupil_id=work.cast.alva.pk,
-                                     term="HT2026", template_id=work.template.pk)  # fmt: skip
+        plans.development_plan_start(
+            actor=user(work, "teacher"),
+            pupil_id=work.cast.alva.pk,
+            term="HT2026",
+            template_id=work.template.pk,
+        )
 
     # then
     assert (refused.value.field, DevelopmentPlan.objects.count()) == ("term", 2)
@@ -146,8 +202,12 @@ def test_a_second_plan_for_the_same_term_is_a_conflict(work):
 def test_a_plan_for_an_earlier_term_is_refused(work):
     # when
     with pytest.raises(Invalid) as refused:
-        plans.development_plan_start(actor=user(work, "teacher"), pupil_id=work.cast.alva.pk,
-                                     term="VT2026", template_id=work.template.pk)  # fmt: skip
+        plans.development_plan_start(
+            actor=user(work, "teacher"),
+            pupil_id=work.cast.alva.pk,
+            term="VT2026",
+            template_id=work.template.pk,
+        )
 
     # then
     assert (refused.value.message, DevelopmentPlan.objects.count()) == (
@@ -159,9 +219,14 @@ def test_a_plan_for_an_earlier_term_is_refused(work):
 def test_a_guardian_answers_only_for_the_guardian_role(work):
     # when
     with pytest.raises(NotAllowed) as refused:
-        plans.answer_save(actor=user(work, "guardian"), plan_id=work.plan.pk,
-                          question_id=work.pupil_question.pk, role=QuestionRole.PUPIL,
-                          text_="Hon gillar att rita", version=1)  # fmt: skip
+        plans.answer_save(
+            actor=user(work, "guardian"),
+            plan_id=work.plan.pk,
+            question_id=work.pupil_question.pk,
+            role=QuestionRole.PUPIL,
+            text_="Hon gillar att rita",
+            version=1,
+        )
 
     # then
     assert refused.value.message == "You do not answer questions put to the pupil."
@@ -170,9 +235,14 @@ def test_a_guardian_answers_only_for_the_guardian_role(work):
 def test_a_question_not_put_to_the_role_is_refused(work):
     # when
     with pytest.raises(Invalid) as refused:
-        plans.answer_save(actor=user(work, "mentor"), plan_id=work.plan.pk,
-                          question_id=work.pupil_question.pk, role=QuestionRole.MENTOR,
-                          text_="Bra", version=None)  # fmt: skip
+        plans.answer_save(
+            actor=user(work, "mentor"),
+            plan_id=work.plan.pk,
+            question_id=work.pupil_question.pk,
+            role=QuestionRole.MENTOR,
+            text_="Bra",
+            version=None,
+        )
 
     # then
     assert (refused.value.field, refused.value.message) == (
@@ -188,8 +258,7 @@ def test_a_plan_changed_since_the_mentor_loaded_it_is_not_agreed(work):
 
     # when
     with pytest.raises(Conflict):
-        plans.development_plan_agree(actor=user(work, "mentor"), plan_id=work.plan.pk,
-                                     version=1)  # fmt: skip
+        plans.development_plan_agree(actor=user(work, "mentor"), plan_id=work.plan.pk, version=1)
 
     # then
     assert snapshot() == before
@@ -201,8 +270,9 @@ def test_the_talk_date_is_today_or_recent(work):
 
     # when
     with pytest.raises(Invalid) as refused:
-        plans.development_plan_agree(actor=user(work, "mentor"), plan_id=work.plan.pk,
-                                     version=1, talk_date=long_ago)  # fmt: skip
+        plans.development_plan_agree(
+            actor=user(work, "mentor"), plan_id=work.plan.pk, version=1, talk_date=long_ago
+        )
 
     # then
     assert (refused.value.field, refused.value.message) == (
@@ -214,8 +284,12 @@ def test_the_talk_date_is_today_or_recent(work):
 def test_a_term_far_from_today_is_refused(work):
     # when
     with pytest.raises(Invalid) as refused:
-        plans.development_plan_start(actor=user(work, "mentor"), pupil_id=work.cast.alva.pk,
-                                     term="HT9999", template_id=work.template.pk)  # fmt: skip
+        plans.development_plan_start(
+            actor=user(work, "mentor"),
+            pupil_id=work.cast.alva.pk,
+            term="HT9999",
+            template_id=work.template.pk,
+        )
 
     # then
     assert (refused.value.field, DevelopmentPlan.objects.count()) == ("term", 2)
@@ -227,8 +301,12 @@ def test_a_template_for_another_school_form_is_refused(work):
 
     # when
     with pytest.raises(Invalid) as refused:
-        plans.development_plan_start(actor=user(work, "mentor"), pupil_id=work.cast.alva.pk,
-                                     term="VT2027", template_id=preschool.pk)  # fmt: skip
+        plans.development_plan_start(
+            actor=user(work, "mentor"),
+            pupil_id=work.cast.alva.pk,
+            term="VT2027",
+            template_id=preschool.pk,
+        )
 
     # then
     assert (refused.value.field, refused.value.message) == (

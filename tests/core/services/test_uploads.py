@@ -159,8 +159,9 @@ def test_a_ten_megabyte_file_is_refused():
 
     # then
     assert (refused.value.field, refused.value.message) == (
-        "photo", "photo: an image may be at most 5 MB."
-    )  # fmt: skip
+        "photo",
+        "photo: an image may be at most 5 MB.",
+    )
 
 
 def test_a_pdf_renamed_jpg_is_refused():
@@ -235,8 +236,9 @@ def test_a_picture_one_byte_over_the_limit_is_refused(settings):
 
     # then
     assert (refused.value.field, refused.value.message) == (
-        "photo", "photo: an image may be at most 0.002 MB."
-    )  # fmt: skip
+        "photo",
+        "photo: an image may be at most 0.002 MB.",
+    )
 
 
 def test_a_picture_with_too_many_pixels_is_refused(monkeypatch):
@@ -249,8 +251,9 @@ def test_a_picture_with_too_many_pixels_is_refused(monkeypatch):
 
     # then
     assert (refused.value.field, refused.value.message) == (
-        "photo", "photo: the picture has too many pixels."
-    )  # fmt: skip
+        "photo",
+        "photo: the picture has too many pixels.",
+    )
 
 
 def animation(frames: int, size: tuple[int, int] = (20, 20)) -> bytes:
@@ -272,8 +275,9 @@ def test_an_animation_is_limited_by_the_pixels_of_all_its_frames(monkeypatch):
 
     # then
     assert (getattr(opened(kept), "n_frames", 1), refused.value.message) == (
-        2, "photo: the picture has too many pixels."
-    )  # fmt: skip
+        2,
+        "photo: the picture has too many pixels.",
+    )
 
 
 def test_a_phone_photo_in_mpo_format_is_kept_as_jpeg():

@@ -59,10 +59,15 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong():
 
     # then
     assert response.json() == {
-        "data": {"login": {"viewer": None, "errors": [
-            {"code": "INVALID_CREDENTIALS", "message": "Wrong username or password."}
-        ]}}
-    }  # fmt: skip
+        "data": {
+            "login": {
+                "viewer": None,
+                "errors": [
+                    {"code": "INVALID_CREDENTIALS", "message": "Wrong username or password."}
+                ],
+            }
+        }
+    }
     assert "sessionid" not in response.cookies
 
 
@@ -78,8 +83,9 @@ def test_after_login_a_post_without_the_csrf_token_is_refused():
 
     # then
     assert (response.status_code, response.json()["errors"][0]["message"]) == (
-        403, "CSRF check failed: CSRF token missing."
-    )  # fmt: skip
+        403,
+        "CSRF check failed: CSRF token missing.",
+    )
 
 
 @pytest.mark.django_db
@@ -216,9 +222,14 @@ def test_token_lifetimes_are_bounded(days, message):
     )
 
     # then
-    assert response.json() == {"data": {"tokenCreate": {"secret": None, "errors": [
-        {"code": "VALIDATION", "message": message, "field": "days"}
-    ]}}}  # fmt: skip
+    assert response.json() == {
+        "data": {
+            "tokenCreate": {
+                "secret": None,
+                "errors": [{"code": "VALIDATION", "message": message, "field": "days"}],
+            }
+        }
+    }
     assert ApiToken.objects.count() == 0
 
 
@@ -338,8 +349,11 @@ def test_djangos_login_page_signs_in_with_csrf():
 
     # then
     assert (page.status_code, refused.status_code, accepted.status_code, accepted["Location"]) == (
-        200, 403, 302, "/graphql/"
-    )  # fmt: skip
+        200,
+        403,
+        302,
+        "/graphql/",
+    )
     assert (
         gql(browser, ME, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value).json()["data"]["me"][
             "username"

@@ -19,12 +19,16 @@ from tests.factories import PASSWORD, UserFactory
 LOGIN = """mutation($u: String!, $p: String!) {
   login(input: {username: $u, password: $p}) { viewer { username } errors { code message } }
 }"""
-WRONG = {"viewer": None, "errors": [
-    {"code": "INVALID_CREDENTIALS", "message": "Wrong username or password."}
-]}  # fmt: skip
-THROTTLED = {"viewer": None, "errors": [
-    {"code": "LOGIN_THROTTLED", "message": "Too many failed sign-ins; try again later."}
-]}  # fmt: skip
+WRONG = {
+    "viewer": None,
+    "errors": [{"code": "INVALID_CREDENTIALS", "message": "Wrong username or password."}],
+}
+THROTTLED = {
+    "viewer": None,
+    "errors": [
+        {"code": "LOGIN_THROTTLED", "message": "Too many failed sign-ins; try again later."}
+    ],
+}
 
 
 @pytest.fixture(autouse=True)
@@ -196,8 +200,10 @@ def test_djangos_login_page_is_throttled_too():
 
     # then
     assert (third.status_code, right.status_code, right.content.decode()) == (
-        429, 429, "Too many failed sign-ins; try again later."
-    )  # fmt: skip
+        429,
+        429,
+        "Too many failed sign-ins; try again later.",
+    )
     assert "sessionid" not in browser.cookies
 
 
@@ -248,8 +254,9 @@ async def test_over_asgi_djangos_login_page_answers_429():
 
     # then
     assert (response.status_code, response.content.decode()) == (
-        429, "Too many failed sign-ins; try again later."
-    )  # fmt: skip
+        429,
+        "Too many failed sign-ins; try again later.",
+    )
 
 
 @pytest.mark.django_db

@@ -55,9 +55,13 @@ def test_days_beyond_the_configured_maximum_are_refused(settings):
     payload = token_create_mutation(browser, 'name: "iPad", days: 31')
 
     # then
-    assert payload == {"token": None, "secret": None, "errors": [
-        {"code": "VALIDATION", "message": "days must be between 1 and 30.", "field": "days"}
-    ]}  # fmt: skip
+    assert payload == {
+        "token": None,
+        "secret": None,
+        "errors": [
+            {"code": "VALIDATION", "message": "days must be between 1 and 30.", "field": "days"}
+        ],
+    }
     assert ApiToken.objects.count() == 0
 
 
@@ -71,11 +75,17 @@ def test_a_token_cannot_make_a_token_that_outlives_it():
     )
 
     # then
-    assert payload == {"token": None, "secret": None, "errors": [{
-        "code": "VALIDATION",
-        "message": "days must be at most 9: the token this request signed in with expires sooner.",
-        "field": "days",
-    }]}  # fmt: skip
+    assert payload == {
+        "token": None,
+        "secret": None,
+        "errors": [
+            {
+                "code": "VALIDATION",
+                "message": "days must be at most 9: the token this request signed in with expires sooner.",
+                "field": "days",
+            }
+        ],
+    }
     assert ApiToken.objects.count() == 1
 
 

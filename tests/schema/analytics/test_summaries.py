@@ -123,9 +123,13 @@ def gid(obj: Group | School) -> str:
 
 
 def every_summary(cast: Cast) -> dict[str, str]:
-    return {"a": gid(cast.class_3a), "b": gid(cast.class_3b),
-            "g": gid(Group.objects.get(name="7A")), "s": gid(cast.school),
-            "e": gid(cast.other_school)}  # fmt: skip
+    return {
+        "a": gid(cast.class_3a),
+        "b": gid(cast.class_3b),
+        "g": gid(Group.objects.get(name="7A")),
+        "s": gid(cast.school),
+        "e": gid(cast.other_school),
+    }
 
 
 def names(data: dict[str, Any]) -> set[str]:
@@ -235,16 +239,19 @@ def test_a_grant_on_another_organiser_reads_only_that_one(cast):
 def test_the_csv_answers_the_same_readers(cast, summaries, member):
     # given
     client = client_for(cast[member])
-    urls = {"3A": f"/analytics/group/{cast.class_3a.pk}.csv",
-            "3B": f"/analytics/group/{cast.class_3b.pk}.csv",
-            "7A": f"/analytics/group/{Group.objects.get(name='7A').pk}.csv",
-            "Björkskolan": f"/analytics/school/{cast.school.pk}.csv",
-            "Ekskolan": f"/analytics/school/{cast.other_school.pk}.csv",
-            ORGANISER: f"/analytics/organisation/{cast.school.organisation_id}.csv"}  # fmt: skip
+    urls = {
+        "3A": f"/analytics/group/{cast.class_3a.pk}.csv",
+        "3B": f"/analytics/group/{cast.class_3b.pk}.csv",
+        "7A": f"/analytics/group/{Group.objects.get(name='7A').pk}.csv",
+        "Björkskolan": f"/analytics/school/{cast.school.pk}.csv",
+        "Ekskolan": f"/analytics/school/{cast.other_school.pk}.csv",
+        ORGANISER: f"/analytics/organisation/{cast.school.organisation_id}.csv",
+    }
 
     # when
-    statuses = {name: client.get(url, {"term": "HT2026"}).status_code
-                for name, url in urls.items()}  # fmt: skip
+    statuses = {
+        name: client.get(url, {"term": "HT2026"}).status_code for name, url in urls.items()
+    }
 
     # then
     assert {name for name, status in statuses.items() if status == 200} == READS[member]
@@ -275,15 +282,23 @@ def class_of_twelve(cast: Cast) -> Group:
         user_for(pupil.person, last_login=now - dt.timedelta(days=days))
     template, family, staff = iup_template("IUP 5")
     plans: dict[str, list[DevelopmentPlan]] = {}
-    for term, agreed, draft in (("HT2026", 7, 5), ("VT2026", 12, 0), ("HT2025", 5, 0),
-                                ("VT2025", 2, 0)):  # fmt: skip
+    for term, agreed, draft in (
+        ("HT2026", 7, 5),
+        ("VT2026", 12, 0),
+        ("HT2025", 5, 0),
+        ("VT2025", 2, 0),
+    ):
         plans[term] = [
             DevelopmentPlan.objects.create(
-                pupil=pupil, term=term, template=template, started_by=teacher,
-                changed_by=teacher, agreed_at=now if i < agreed else None,
+                pupil=pupil,
+                term=term,
+                template=template,
+                started_by=teacher,
+                changed_by=teacher,
+                agreed_at=now if i < agreed else None,
             )
             for i, pupil in enumerate(pupils[: agreed + draft])
-        ]  # fmt: skip
+        ]
     term_plans = plans["HT2026"]
     answers = [(plan, family, "pupil", "Rita") for plan in term_plans[:8]]
     answers += [(term_plans[8], family, "pupil", "")]
@@ -304,11 +319,17 @@ def class_of_twelve(cast: Cast) -> Group:
     assessments += [(p, arabic, False, now) for p in pupils[:2]]
     for pupil, subject, at_risk, published in assessments:
         WrittenAssessment.objects.create(
-            pupil=pupil, subject=subject, term="HT2026", author=teacher, published_at=published,
+            pupil=pupil,
+            subject=subject,
+            term="HT2026",
+            author=teacher,
+            published_at=published,
             prognosis=Prognosis.AT_RISK if at_risk else Prognosis.ON_TRACK,
-        )  # fmt: skip
-    entries = [LearningLogEntry.objects.create(pupil=pupils[i % 12], author=teacher, text="Idag")
-               for i in range(16)]  # fmt: skip
+        )
+    entries = [
+        LearningLogEntry.objects.create(pupil=pupils[i % 12], author=teacher, text="Idag")
+        for i in range(16)
+    ]
     spring = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
     LearningLogEntry.objects.filter(pk=entries[0].pk).update(created_at=spring)
     logins = [now - dt.timedelta(days=2)] * 6 + [now - dt.timedelta(days=90)] * 5 + [None] * 3
@@ -330,7 +351,11 @@ def test_a_class_summary_publishes_exact_counts_and_withholds_small_ones(cast):
 
     # then
     assert data["groupSummary"] == {
-        "level": "group", "name": "5A", "term": "HT2026", "minCell": 5, "pupils": c(12),
+        "level": "group",
+        "name": "5A",
+        "term": "HT2026",
+        "minCell": 5,
+        "pupils": c(12),
         "plans": plan_counts("HT2026", 7, 5, 0),
         "trend": [
             plan_counts("VT2025", None, None, None),  # 2 agreed: every part withheld
@@ -360,12 +385,16 @@ def test_a_class_summary_publishes_exact_counts_and_withholds_small_ones(cast):
         ],
         "learningLogEntries": c(15),
         "usage": {
-            "pupilsActive": c(7), "pupilsInactive": c(5), "guardiansActive": c(6),
-            "guardiansEarlier": c(5), "guardiansNever": c(None), "staffActive": c(None),
+            "pupilsActive": c(7),
+            "pupilsInactive": c(5),
+            "guardiansActive": c(6),
+            "guardiansEarlier": c(5),
+            "guardiansNever": c(None),
+            "staffActive": c(None),
             "staffInactive": c(None),
         },
         "csvUrl": f"/analytics/group/{group.pk}.csv?term=HT2026",
-    }  # fmt: skip
+    }
 
 
 def test_a_pupil_listed_twice_in_a_class_counts_once(cast):
@@ -388,10 +417,15 @@ def test_a_terms_plans_read_the_same_in_its_own_summary_and_in_a_later_trend(cas
     group = class_of_twelve(cast)
 
     # when
-    trend = mutate(cast["principal"], GROUP, {"id": gid(group), "term": "HT2026"})[
-        "groupSummary"]["trend"]  # fmt: skip
-    own = [mutate(cast["principal"], GROUP, {"id": gid(group), "term": t["term"]})[
-        "groupSummary"]["plans"] for t in trend]  # fmt: skip
+    trend = mutate(cast["principal"], GROUP, {"id": gid(group), "term": "HT2026"})["groupSummary"][
+        "trend"
+    ]
+    own = [
+        mutate(cast["principal"], GROUP, {"id": gid(group), "term": t["term"]})["groupSummary"][
+            "plans"
+        ]
+        for t in trend
+    ]
 
     # then: asking each term's summary tells no more than the trend does
     assert own == trend
@@ -405,8 +439,10 @@ def test_every_reader_of_a_class_gets_the_same_figures(cast):
     variables = {"id": gid(group), "term": "HT2026"}
 
     # when
-    seen = [mutate(viewer, GROUP, variables)["groupSummary"]
-            for viewer in (cast["principal"], cast["school_admin"], cast["analytics"], analyst)]  # fmt: skip
+    seen = [
+        mutate(viewer, GROUP, variables)["groupSummary"]
+        for viewer in (cast["principal"], cast["school_admin"], cast["analytics"], analyst)
+    ]
 
     # then
     assert [summary == seen[0] for summary in seen] == [True, True, True, True]
@@ -432,8 +468,11 @@ def test_a_school_summary_withholds_what_its_tiny_classes_would_give_away(cast):
 
     # then
     summary = data["schoolSummary"]
-    assert [summary["level"], summary["name"], summary["pupils"]] == ["school", "Björkskolan",
-                                                                      c(None)]  # fmt: skip
+    assert [summary["level"], summary["name"], summary["pupils"]] == [
+        "school",
+        "Björkskolan",
+        c(None),
+    ]
     assert summary["plans"] == plan_counts("HT2026", None, None, None)
     assert [g["count"] for g in summary["goals"]] == [c(5), c(6), c(None), c(0), c(0)]
     # pupils withheld: so are the assessments, which nearly add up to them
@@ -443,8 +482,9 @@ def test_a_school_summary_withholds_what_its_tiny_classes_would_give_away(cast):
     ]
     assert summary["learningLogEntries"] == c(15)
     assert [summary["usage"]["guardiansActive"], summary["usage"]["guardiansNever"]] == [
-        c(6), c(None),
-    ]  # fmt: skip
+        c(6),
+        c(None),
+    ]
 
 
 # -- refusals --------------------------------------------------------------------
@@ -454,8 +494,9 @@ def test_a_teaching_group_has_no_summary(cast):
     # given: Tove teaches a maths group across 3A and 3B
     teaching = GroupFactory(school=cast.school, name="Ma 3", kind=GroupKind.TEACHING)
     teacher = member_user(cast, "teacher")
-    StaffAssignmentFactory(staff=teacher.person, group=teaching, subject=cast.maths,
-                           start_date=START)  # fmt: skip
+    StaffAssignmentFactory(
+        staff=teacher.person, group=teaching, subject=cast.maths, start_date=START
+    )
 
     # when
     result = execute(teacher, GROUP, {"id": gid(teaching), "term": "HT2026"})
@@ -463,10 +504,12 @@ def test_a_teaching_group_has_no_summary(cast):
 
     # then
     assert result.data == {"groupSummary": None}
-    assert [(e.message, e.extensions) for e in result.errors] == [(
-        "Summaries are made for classes and departments, not teaching groups.",
-        {"code": "VALIDATION", "argument": "groupId"},
-    )]  # fmt: skip
+    assert [(e.message, e.extensions) for e in result.errors] == [
+        (
+            "Summaries are made for classes and departments, not teaching groups.",
+            {"code": "VALIDATION", "argument": "groupId"},
+        )
+    ]
     assert (stranger.data, stranger.errors) == ({"groupSummary": None}, None)
 
 
@@ -480,14 +523,26 @@ Variables = Callable[[Cast], dict[str, str]]
         (GROUP, lambda c: {"id": gid(c.class_3a), "term": "HT26"}, BAD_TERM, "term"),
         (SCHOOL, lambda c: {"id": gid(c.school), "term": "ht2026"}, BAD_TERM, "term"),
         (ORGANISATION, lambda _: {"term": "2026"}, BAD_TERM, "term"),
-        (GROUP, lambda c: {"id": gid(c.school), "term": "HT2026"},
-         "groupId must be the id of a Group, not a School.", "groupId"),
-        (SCHOOL, lambda c: {"id": gid(c.class_3a), "term": "HT2026"},
-         "schoolId must be the id of a School, not a Group.", "schoolId"),
-        (GROUP, lambda _: {"id": "Z3JvdXA=", "term": "HT2026"}, "groupId is not an id.",
-         "groupId"),
+        (
+            GROUP,
+            lambda c: {"id": gid(c.school), "term": "HT2026"},
+            "groupId must be the id of a Group, not a School.",
+            "groupId",
+        ),
+        (
+            SCHOOL,
+            lambda c: {"id": gid(c.class_3a), "term": "HT2026"},
+            "schoolId must be the id of a School, not a Group.",
+            "schoolId",
+        ),
+        (
+            GROUP,
+            lambda _: {"id": "Z3JvdXA=", "term": "HT2026"},
+            "groupId is not an id.",
+            "groupId",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_a_validation_error(cast, query, variables: Variables, message, argument):
     # when
     result = execute(cast["principal"], query, variables(cast))
@@ -514,8 +569,10 @@ def reachable(name: str) -> set[str]:
         if isinstance(current, GraphQLObjectType):
             todo += [i.name for i in current.interfaces]
             for field in current.fields.values():
-                todo += [named(field.type).name,
-                         *(named(arg.type).name for arg in field.args.values())]  # fmt: skip
+                todo += [
+                    named(field.type).name,
+                    *(named(arg.type).name for arg in field.args.values()),
+                ]
     return found
 
 
@@ -529,8 +586,10 @@ def test_summaries_reach_no_pupil_person_group_or_node():
     # given
     query = schema._schema.type_map["Query"]
     assert isinstance(query, GraphQLObjectType)
-    roots = {name: named(query.fields[name].type).name
-             for name in ("groupSummary", "schoolSummary", "organisationSummary")}  # fmt: skip
+    roots = {
+        name: named(query.fields[name].type).name
+        for name in ("groupSummary", "schoolSummary", "organisationSummary")
+    }
 
     # when
     types = reachable("SummaryType")
@@ -538,11 +597,24 @@ def test_summaries_reach_no_pupil_person_group_or_node():
     # then
     assert roots == dict.fromkeys(roots, "SummaryType")
     assert types == {
-        "SummaryType", "SummaryCount", "PlanCounts", "RoleAnswers", "GoalCount", "SubjectRisk",
-        "Usage", "QuestionRole", "GoalStatus", "String", "Int", "Float", "Boolean", "DateTime",
-    }  # fmt: skip
-    assert types.isdisjoint({"Pupil", "Person", "PersonName", "Group", "School",
-                             "DevelopmentPlan", "Node"})  # fmt: skip
+        "SummaryType",
+        "SummaryCount",
+        "PlanCounts",
+        "RoleAnswers",
+        "GoalCount",
+        "SubjectRisk",
+        "Usage",
+        "QuestionRole",
+        "GoalStatus",
+        "String",
+        "Int",
+        "Float",
+        "Boolean",
+        "DateTime",
+    }
+    assert types.isdisjoint(
+        {"Pupil", "Person", "PersonName", "Group", "School", "DevelopmentPlan", "Node"}
+    )
 
 
 # -- CSV -------------------------------------------------------------------------
@@ -566,8 +638,13 @@ def test_a_school_summary_as_csv(cast):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["level", "name", "metric", "key", "term", "value", "suppressed"]
     assert rows[1] == ["school", "Björkskolan", "pupils", "", "HT2026", "", "yes"]
-    picked = {"goals", "assessments_at_risk", "assessments_on_track", "learning_log_entries",
-              "usage_guardians"}  # fmt: skip
+    picked = {
+        "goals",
+        "assessments_at_risk",
+        "assessments_on_track",
+        "learning_log_entries",
+        "usage_guardians",
+    }
     assert [row[2:] for row in rows if row[2] in picked] == [
         ["goals", "new", "HT2026", "5", "no"],
         ["goals", "in_progress", "HT2026", "6", "no"],
@@ -600,12 +677,14 @@ def test_the_csv_and_graphql_publish_the_same_counts(cast):
     published = [int(row[5]) if row[5] else None for row in rows]
     summary = data["groupSummary"]
     from_graphql = [
-        summary["pupils"], *(p[part] for p in summary["trend"] for part in ("agreed", "draft", "none")),
+        summary["pupils"],
+        *(p[part] for p in summary["trend"] for part in ("agreed", "draft", "none")),
         *(a[part] for a in summary["answers"] for part in ("answered", "unanswered")),
         *(g["count"] for g in summary["goals"]),
         *(s[part] for s in summary["assessments"] for part in ("atRisk", "onTrack")),
-        summary["learningLogEntries"], *summary["usage"].values(),
-    ]  # fmt: skip
+        summary["learningLogEntries"],
+        *summary["usage"].values(),
+    ]
     assert published == [pair["value"] for pair in from_graphql]
 
 
@@ -670,14 +749,25 @@ def add_classes(cast: Cast, count: int) -> None:
             pupil = PupilFactory(school=cast.school)
             GroupMembershipFactory(group=group, pupil=pupil, start_date=START)
             GuardianshipFactory(pupil=pupil)
-            plan = DevelopmentPlan.objects.create(pupil=pupil, term="HT2026", template=template,
-                                                  started_by=teacher, changed_by=teacher)  # fmt: skip
-            Answer.objects.create(plan=plan, question=question, role="pupil", text="Ja",
-                                  author=teacher)  # fmt: skip
+            plan = DevelopmentPlan.objects.create(
+                pupil=pupil,
+                term="HT2026",
+                template=template,
+                started_by=teacher,
+                changed_by=teacher,
+            )
+            Answer.objects.create(
+                plan=plan, question=question, role="pupil", text="Ja", author=teacher
+            )
             Goal.objects.create(plan=plan, text="Mål", proposed_by=teacher)
-            WrittenAssessment.objects.create(pupil=pupil, subject=subject, term="HT2026",
-                                             author=teacher, prognosis=Prognosis.AT_RISK,
-                                             published_at=timezone.now())  # fmt: skip
+            WrittenAssessment.objects.create(
+                pupil=pupil,
+                subject=subject,
+                term="HT2026",
+                author=teacher,
+                prognosis=Prognosis.AT_RISK,
+                published_at=timezone.now(),
+            )
             LearningLogEntry.objects.create(pupil=pupil, author=teacher, text="Idag")
 
 
@@ -716,8 +806,12 @@ TIMED = {
     name: query.replace("csvUrl", "csvUrl countedAt")
     for name, query in (("group", GROUP), ("school", SCHOOL), ("organisation", ORGANISATION))
 }
-LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                           "LOCATION": "summaries-test"}}  # fmt: skip
+LOCAL_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "summaries-test",
+    }
+}
 
 
 @pytest.fixture
@@ -753,8 +847,10 @@ def test_a_kept_summary_still_answers_only_its_readers(cast, kept):
     assert mutate(cast["principal"], SCHOOL, variables)["schoolSummary"]["name"] == "Björkskolan"
 
     # when
-    seen = {member: mutate(cast[member], SCHOOL, variables)["schoolSummary"]
-            for member in ("teacher", "other_principal", "stranger")}  # fmt: skip
+    seen = {
+        member: mutate(cast[member], SCHOOL, variables)["schoolSummary"]
+        for member in ("teacher", "other_principal", "stranger")
+    }
 
     # then
     assert seen == {"teacher": None, "other_principal": None, "stranger": None}
@@ -771,35 +867,51 @@ def test_refreshing_keeps_every_organiser_school_and_class_summary(cast, kept, s
         data = [
             mutate(analyst, TIMED["organisation"], {"term": "HT2026"})["organisationSummary"][0],
             mutate(analyst, TIMED["school"], {"id": gid(cast.school), "term": "HT2026"})[
-                "schoolSummary"],
+                "schoolSummary"
+            ],
             mutate(analyst, TIMED["group"], {"id": gid(group), "term": "HT2026"})["groupSummary"],
-        ]  # fmt: skip
+        ]
     settings.SUMMARY_CACHE_SECONDS = 0
     fresh = mutate(analyst, GROUP, {"id": gid(group), "term": "HT2026"})["groupSummary"]
 
     # then: nothing counted on reading, and every level counted at once
-    expected = 1 + School.objects.count() + Group.objects.filter(
-        kind__in=[GroupKind.CLASS, GroupKind.DEPARTMENT]).count()  # fmt: skip
+    expected = (
+        1
+        + School.objects.count()
+        + Group.objects.filter(kind__in=[GroupKind.CLASS, GroupKind.DEPARTMENT]).count()
+    )
     assert kept_count == expected
     assert [summary["level"] for summary in data] == ["organisation", "school", "group"]
     assert len({summary["countedAt"] for summary in data}) == 1
     assert {key: value for key, value in data[2].items() if key != "countedAt"} == fresh
     # Only the units and the reader's grants are read: none of what is counted.
     tables = sorted({q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in captured})
-    assert tables == ["core_group", "core_groupmembership", "core_organisation", "core_school",
-                      "permissions_organisationgrant"]  # fmt: skip
+    assert tables == [
+        "core_group",
+        "core_groupmembership",
+        "core_organisation",
+        "core_school",
+        "permissions_organisationgrant",
+    ]
 
 
 @pytest.mark.parametrize(
     ("seconds", "caches", "message"),
     [
         (0, LOCAL_CACHE, "Summaries are not kept (SUMMARY_CACHE_SECONDS=0); nothing to do."),
-        (300, LOCAL_CACHE, ("Summaries are kept in each server's own memory; set REDIS_URL "
-                            "so that the servers read what this command counts.")),
+        (
+            300,
+            LOCAL_CACHE,
+            (
+                "Summaries are kept in each server's own memory; set REDIS_URL "
+                "so that the servers read what this command counts."
+            ),
+        ),
     ],
-)  # fmt: skip
-def test_the_refresh_command_refuses_when_nothing_would_be_shared(settings, seconds, caches,
-                                                                  message):  # fmt: skip
+)
+def test_the_refresh_command_refuses_when_nothing_would_be_shared(
+    settings, seconds, caches, message
+):
     # given
     settings.SUMMARY_CACHE_SECONDS, settings.CACHES = seconds, caches
 
@@ -814,26 +926,38 @@ def test_the_refresh_command_refuses_when_nothing_would_be_shared(settings, seco
 def test_the_refresh_command_counts_into_a_shared_cache(cast, settings, tmp_path):
     # given: a cache every process reads (a folder here, Redis in production)
     settings.SUMMARY_CACHE_SECONDS = 300
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                                   "LOCATION": str(tmp_path)}}  # fmt: skip
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     out = io.StringIO()
 
     # when
     call_command("summaries_refresh", "--term", "HT2026", stdout=out)
 
     # then
-    kept_count = 1 + School.objects.count() + Group.objects.filter(
-        kind__in=[GroupKind.CLASS, GroupKind.DEPARTMENT]).count()  # fmt: skip
+    kept_count = (
+        1
+        + School.objects.count()
+        + Group.objects.filter(kind__in=[GroupKind.CLASS, GroupKind.DEPARTMENT]).count()
+    )
     assert out.getvalue() == f"{kept_count} summaries of HT2026 counted and kept for 300 s.\n"
-    assert isinstance(cache.get(f"summary:school:{cast.school.pk}:HT2026:5:"
-                                f"{timezone.localdate()}"), Summary)  # fmt: skip
+    assert isinstance(
+        cache.get(f"summary:school:{cast.school.pk}:HT2026:5:{timezone.localdate()}"), Summary
+    )
 
 
 def test_the_refresh_command_refuses_a_bad_term(settings, tmp_path):
     # given
     settings.SUMMARY_CACHE_SECONDS = 300
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                                   "LOCATION": str(tmp_path)}}  # fmt: skip
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
 
     # when
     with pytest.raises(CommandError) as refused:
@@ -849,8 +973,9 @@ def test_an_organisation_summary_costs_the_same_queries_for_2_and_5_schools(cast
     for _ in range(extra):
         group = GroupFactory(school=SchoolFactory(organisation=cast.school.organisation))
         for _ in range(3):
-            GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school),
-                                   start_date=START)  # fmt: skip
+            GroupMembershipFactory(
+                group=group, pupil=PupilFactory(school=group.school), start_date=START
+            )
     analyst = organisation_analyst(cast)
 
     # when

@@ -51,8 +51,12 @@ MARK_READ = """mutation($id: ID!) { noticeMarkRead(input: { id: $id }) {
 MARK_ALL_READ = "mutation { noticesMarkAllRead { count errors { code } } }"
 
 PLAN, CLASS_3A, CLASS_3B, EKSKOLAN, KARIN = (
-    "Om Alvas plan", "Inlägg i 3A", "Inlägg i 3B", "Inlägg på Ekskolan", "Bara till Karin",
-)  # fmt: skip
+    "Om Alvas plan",
+    "Inlägg i 3A",
+    "Inlägg i 3B",
+    "Inlägg på Ekskolan",
+    "Bara till Karin",
+)
 # What each member reads of the notices `seed` records, newest change first.
 VISIBLE: dict[str, list[str]] = {
     "pupil": [CLASS_3A, PLAN],
@@ -95,8 +99,9 @@ def signed_in(cast: Cast) -> list[int]:
 
 
 def post(cast: Cast, **owner: Any) -> BlogPost:
-    return BlogPost.objects.create(author=user(cast, "teacher"), title="Utflykt", body="Vi åker.",
-                                   **owner)  # fmt: skip
+    return BlogPost.objects.create(
+        author=user(cast, "teacher"), title="Utflykt", body="Vi åker.", **owner
+    )
 
 
 def seed(work: Work) -> None:
@@ -108,8 +113,9 @@ def seed(work: Work) -> None:
     cast = work.cast
     everyone = signed_in(cast)
     teacher = user(cast, "teacher").pk
-    plan = Change(NoticeKind.PLAN_CHANGED, "DevelopmentPlan", work.plan.pk, PLAN,
-                  pupil_id=cast.alva.pk)  # fmt: skip
+    plan = Change(
+        NoticeKind.PLAN_CHANGED, "DevelopmentPlan", work.plan.pk, PLAN, pupil_id=cast.alva.pk
+    )
     notice_record(plan, actor_id=teacher, recipient_ids=everyone)
     for text, owner in (
         (CLASS_3A, {"kind": BlogKind.GROUP, "group": cast.class_3a}),
@@ -117,11 +123,18 @@ def seed(work: Work) -> None:
         (EKSKOLAN, {"kind": BlogKind.SCHOOL, "school": cast.other_school}),
     ):
         found = post(cast, **owner)
-        change = Change(NoticeKind.BLOG_POST, "BlogPost", found.pk, text,
-                        group_id=found.group_id, school_id=found.school_id)  # fmt: skip
+        change = Change(
+            NoticeKind.BLOG_POST,
+            "BlogPost",
+            found.pk,
+            text,
+            group_id=found.group_id,
+            school_id=found.school_id,
+        )
         notice_record(change, actor_id=teacher, recipient_ids=everyone)
-    entry = Change(NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, KARIN,
-                   pupil_id=cast.alva.pk)  # fmt: skip
+    entry = Change(
+        NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, KARIN, pupil_id=cast.alva.pk
+    )
     notice_record(entry, actor_id=teacher, recipient_ids=[user(cast, "guardian").pk])
 
 
@@ -145,8 +158,9 @@ def by_node(viewer: Any, ids: list[str]) -> dict[str, Any]:
 def plan_notice(work: Work, *members: str) -> Notice:
     """One notice about Alva's plan for each member; the first member's is returned."""
     cast = work.cast
-    change = Change(NoticeKind.PLAN_CHANGED, "DevelopmentPlan", work.plan.pk, PLAN,
-                    pupil_id=cast.alva.pk)  # fmt: skip
+    change = Change(
+        NoticeKind.PLAN_CHANGED, "DevelopmentPlan", work.plan.pk, PLAN, pupil_id=cast.alva.pk
+    )
     ids = [user(cast, m).pk for m in members]
     notice_record(change, actor_id=user(cast, "teacher").pk, recipient_ids=ids)
     return Notice.objects.get(recipient_id=ids[0], target_type="DevelopmentPlan")
@@ -225,13 +239,28 @@ def test_a_notice_shows_every_field(work, django_capture_on_commit_callbacks):
     data = mutate(user(cast, "guardian"), FIELDS)
 
     # then
-    assert data == {"notices": {"totalCount": 1, "edges": [{"node": {
-        "id": gid(notice), "kind": "LOG_COMMENT", "category": "IMPORTANT",
-        "text": "Ny kommentar i lärloggen", "changes": 1,
-        "createdAt": notice.created_at.isoformat(), "updatedAt": notice.updated_at.isoformat(),
-        "readAt": None, "pupil": {"name": "Alva Elev"}, "actor": {"name": "Teacher Exempelsson"},
-        "subject": {"__typename": "LearningLogEntry", "id": work.gid(work.entry)},
-    }}]}}  # fmt: skip
+    assert data == {
+        "notices": {
+            "totalCount": 1,
+            "edges": [
+                {
+                    "node": {
+                        "id": gid(notice),
+                        "kind": "LOG_COMMENT",
+                        "category": "IMPORTANT",
+                        "text": "Ny kommentar i lärloggen",
+                        "changes": 1,
+                        "createdAt": notice.created_at.isoformat(),
+                        "updatedAt": notice.updated_at.isoformat(),
+                        "readAt": None,
+                        "pupil": {"name": "Alva Elev"},
+                        "actor": {"name": "Teacher Exempelsson"},
+                        "subject": {"__typename": "LearningLogEntry", "id": work.gid(work.entry)},
+                    }
+                }
+            ],
+        }
+    }
 
 
 def test_the_subject_of_a_plan_notice_is_the_plan(work):
@@ -263,8 +292,9 @@ def test_a_guardian_who_lost_her_rights_reads_neither_the_notice_nor_its_subject
 def test_the_subject_is_null_once_the_item_is_gone(work):
     # given
     cast = work.cast
-    change = Change(NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, "Lärlogg",
-                    pupil_id=cast.alva.pk)  # fmt: skip
+    change = Change(
+        NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, "Lärlogg", pupil_id=cast.alva.pk
+    )
     notice_record(change, actor_id=None, recipient_ids=[user(cast, "guardian").pk])
     notice = Notice.objects.get()
     LearningLogEntry.objects.filter(pk=work.entry.pk).delete()
@@ -279,8 +309,13 @@ def test_the_subject_is_null_once_the_item_is_gone(work):
 def test_the_subject_is_null_for_an_item_the_viewer_may_not_read(work):
     # given: a notice about the unpublished maths draft, for Karin and the mentor
     cast = work.cast
-    change = Change(NoticeKind.ASSESSMENT_PUBLISHED, "WrittenAssessment", work.draft.pk,
-                    "Omdöme", pupil_id=cast.alva.pk)  # fmt: skip
+    change = Change(
+        NoticeKind.ASSESSMENT_PUBLISHED,
+        "WrittenAssessment",
+        work.draft.pk,
+        "Omdöme",
+        pupil_id=cast.alva.pk,
+    )
     ids = [user(cast, "guardian").pk, user(cast, "mentor").pk]
     notice_record(change, actor_id=None, recipient_ids=ids)
     karins, mentors = (Notice.objects.get(recipient_id=pk) for pk in ids)
@@ -302,8 +337,9 @@ def test_unread_and_all_notices_newest_change_first(work):
     cast = work.cast
     karin = user(cast, "guardian")
     plan_notice(work, "guardian")
-    entry = Change(NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, "Lärlogg",
-                   pupil_id=cast.alva.pk)  # fmt: skip
+    entry = Change(
+        NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, "Lärlogg", pupil_id=cast.alva.pk
+    )
     notice_record(entry, actor_id=None, recipient_ids=[karin.pk])
     Notice.objects.filter(text="Lärlogg").update(read_at=timezone.now())
     blog = post(cast, kind=BlogKind.GROUP, group=cast.class_3a)
@@ -333,8 +369,9 @@ def test_the_owner_marks_a_notice_read(work):
     # given
     cast = work.cast
     notice = plan_notice(work, "guardian")
-    change = Change(NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, "Lärlogg",
-                    pupil_id=cast.alva.pk)  # fmt: skip
+    change = Change(
+        NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, "Lärlogg", pupil_id=cast.alva.pk
+    )
     notice_record(change, actor_id=None, recipient_ids=[user(cast, "guardian").pk])
     karin = user(cast, "guardian")
     assert mutate(karin, LIST)["me"] == {"unreadNoticeCount": 2}
@@ -463,9 +500,13 @@ def test_an_actor_with_protected_identity_is_an_alias_to_families_and_named_to_s
     # when
     seen = {
         name: mutate(viewer, ACTORS)["notices"]["edges"]
-        for name, viewer in (("per", per), ("pupil", cast["pupil"]),
-                             ("teacher", cast["teacher"]), ("mentor", cast["mentor"]))
-    }  # fmt: skip
+        for name, viewer in (
+            ("per", per),
+            ("pupil", cast["pupil"]),
+            ("teacher", cast["teacher"]),
+            ("mentor", cast["mentor"]),
+        )
+    }
 
     # then
     assert alias.startswith("Skyddad ")

@@ -71,15 +71,22 @@ def families(cast):
     karin.email, karin.phone = "karin@example.com", "070-000 00 01"
     karin.save()
     erik = PersonFactory(
-        given_name="Erik", family_name="Elev", email="erik@example.com", phone="070-000 00 02",
-        street_address="Storgatan 1", postal_code="123 45", locality="Exempelby",
+        given_name="Erik",
+        family_name="Elev",
+        email="erik@example.com",
+        phone="070-000 00 02",
+        street_address="Storgatan 1",
+        postal_code="123 45",
+        locality="Exempelby",
         contact_visible_to_families=True,
-    )  # fmt: skip
+    )
     GuardianshipFactory(pupil=cast.elis, guardian=erik)
     pia = PupilFactory(
-        person__given_name="Pia", person__family_name="Elev",
-        person__security_marking=SecurityMarking.CONFIDENTIAL, school=cast.school,
-    )  # fmt: skip
+        person__given_name="Pia",
+        person__family_name="Elev",
+        person__security_marking=SecurityMarking.CONFIDENTIAL,
+        school=cast.school,
+    )
     GroupMembershipFactory(group=cast.class_3a, pupil=pia)
     return to_base64("Group", cast.class_3a.pk)
 

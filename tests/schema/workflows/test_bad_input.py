@@ -86,10 +86,14 @@ def entry_input(work, **changes: object) -> dict[str, object]:
 
 def assessment_input(work, **changes: object) -> dict[str, object]:
     return {
-        "pupilId": work.gid(work.cast.alva), "subjectId": work.gid(work.cast.maths),
-        "term": "HT2026", "text": "Bra", "prognosis": "ON_TRACK", "version": work.draft.version,
+        "pupilId": work.gid(work.cast.alva),
+        "subjectId": work.gid(work.cast.maths),
+        "term": "HT2026",
+        "text": "Bra",
+        "prognosis": "ON_TRACK",
+        "version": work.draft.version,
         **changes,
-    }  # fmt: skip
+    }
 
 
 # Empty and whitespace-only text
@@ -99,10 +103,15 @@ def assessment_input(work, **changes: object) -> dict[str, object]:
 def test_an_empty_answer_is_refused(work, blank):
     # given
     before = snapshot()
-    variables = {"input": {
-        "planId": work.gid(work.plan), "questionId": work.gid(work.pupil_question),
-        "role": "PUPIL", "text": blank, "version": work.answer.version,
-    }}  # fmt: skip
+    variables = {
+        "input": {
+            "planId": work.gid(work.plan),
+            "questionId": work.gid(work.pupil_question),
+            "role": "PUPIL",
+            "text": blank,
+            "version": work.answer.version,
+        }
+    }
 
     # when
     data = mutate(work.cast["pupil"], ANSWER_SAVE, variables)
@@ -159,8 +168,14 @@ def test_an_empty_comment_is_refused(work, blank):
 def test_a_blog_post_with_an_empty_title_is_refused(work, blank):
     # given
     before = snapshot()
-    variables = {"input": {"kind": "GROUP", "ownerId": work.gid(work.cast.class_3a),
-                           "title": blank, "body": "Vi var i skogen."}}  # fmt: skip
+    variables = {
+        "input": {
+            "kind": "GROUP",
+            "ownerId": work.gid(work.cast.class_3a),
+            "title": blank,
+            "body": "Vi var i skogen.",
+        }
+    }
 
     # when
     data = mutate(work.cast["teacher"], POST_CREATE, variables)
@@ -174,8 +189,14 @@ def test_a_blog_post_with_an_empty_title_is_refused(work, blank):
 def test_a_blog_post_with_an_empty_body_is_refused(work, blank):
     # given
     before = snapshot()
-    variables = {"input": {"kind": "GROUP", "ownerId": work.gid(work.cast.class_3a),
-                           "title": "Utflykt", "body": blank}}  # fmt: skip
+    variables = {
+        "input": {
+            "kind": "GROUP",
+            "ownerId": work.gid(work.cast.class_3a),
+            "title": "Utflykt",
+            "body": blank,
+        }
+    }
 
     # when
     data = mutate(work.cast["teacher"], POST_CREATE, variables)
@@ -212,8 +233,9 @@ def test_a_ten_megabyte_picture_is_refused(work, settings, tmp_path):
     before = snapshot()
 
     # when
-    result = mutate(work.cast["teacher"], ENTRY_CREATE,
-                    {"input": entry_input(work, images=[huge])})  # fmt: skip
+    result = mutate(
+        work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=[huge])}
+    )
 
     # then
     assert result["learningLogEntryCreate"] == refused(
@@ -226,8 +248,9 @@ def test_a_ten_megabyte_picture_is_refused(work, settings, tmp_path):
 def test_a_pdf_named_like_a_jpeg_is_refused(work, settings, tmp_path):
     # given
     settings.MEDIA_ROOT = tmp_path
-    pdf = SimpleUploadedFile("photo.jpg", b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n%%EOF\n",
-                             content_type="image/jpeg")  # fmt: skip
+    pdf = SimpleUploadedFile(
+        "photo.jpg", b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\n%%EOF\n", content_type="image/jpeg"
+    )
     before = snapshot()
 
     # when
@@ -261,8 +284,9 @@ def test_a_truncated_png_is_refused(work, settings, tmp_path):
     before = snapshot()
 
     # when
-    result = mutate(work.cast["teacher"], ENTRY_CREATE,
-                    {"input": entry_input(work, images=[truncated])})  # fmt: skip
+    result = mutate(
+        work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=[truncated])}
+    )
 
     # then
     assert result["learningLogEntryCreate"] == refused("images", NOT_A_PICTURE, "entry")
@@ -276,8 +300,11 @@ def test_one_bad_picture_among_good_ones_stores_none_of_them(work, settings, tmp
     before = snapshot()
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE,
-                  {"input": entry_input(work, images=[png(), png(), notes])})  # fmt: skip
+    data = mutate(
+        work.cast["teacher"],
+        ENTRY_CREATE,
+        {"input": entry_input(work, images=[png(), png(), notes])},
+    )
 
     # then
     assert data["learningLogEntryCreate"] == refused("images", NOT_A_PICTURE, "entry")
@@ -292,8 +319,9 @@ def test_more_than_ten_pictures_are_refused(work, settings, tmp_path):
     pictures = [png(f"bild{n}.png") for n in range(11)]
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE,
-                  {"input": entry_input(work, images=pictures)})  # fmt: skip
+    data = mutate(
+        work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=pictures)}
+    )
 
     # then
     assert data["learningLogEntryCreate"] == refused("images", "At most 10 pictures.", "entry")
@@ -305,10 +333,15 @@ def test_more_than_ten_blog_photos_are_refused(work, settings, tmp_path):
     # given
     settings.MEDIA_ROOT = tmp_path
     before = snapshot()
-    variables = {"input": {
-        "kind": "GROUP", "ownerId": work.gid(work.cast.class_3a), "title": "Utflykt",
-        "body": "Vi var i skogen.", "images": [png(f"bild{n}.png") for n in range(11)],
-    }}  # fmt: skip
+    variables = {
+        "input": {
+            "kind": "GROUP",
+            "ownerId": work.gid(work.cast.class_3a),
+            "title": "Utflykt",
+            "body": "Vi var i skogen.",
+            "images": [png(f"bild{n}.png") for n in range(11)],
+        }
+    }
 
     # when
     data = mutate(work.cast["teacher"], POST_CREATE, variables)
@@ -339,8 +372,13 @@ def test_a_goal_id_as_plan_id_is_refused(work):
 def test_a_pupil_id_as_goal_id_is_refused(work):
     # given
     before = snapshot()
-    variables = {"input": {"goalId": work.gid(work.cast.alva), "version": work.goal.version,
-                           "evaluation": "Det gick bra."}}  # fmt: skip
+    variables = {
+        "input": {
+            "goalId": work.gid(work.cast.alva),
+            "version": work.goal.version,
+            "evaluation": "Det gick bra.",
+        }
+    }
 
     # when
     data = mutate(work.cast["teacher"], GOAL_EVALUATE, variables)
@@ -355,8 +393,9 @@ def test_a_pupil_id_as_goal_id_is_refused(work):
 def test_a_pupil_id_among_goal_ids_is_refused(work):
     # given
     before = snapshot()
-    variables = {"input": entry_input(work, goalIds=[work.gid(work.goal),
-                                                     work.gid(work.cast.alva)])}  # fmt: skip
+    variables = {
+        "input": entry_input(work, goalIds=[work.gid(work.goal), work.gid(work.cast.alva)])
+    }
 
     # when
     data = mutate(work.cast["teacher"], ENTRY_CREATE, variables)
@@ -374,8 +413,9 @@ def test_a_malformed_id_is_refused(work, malformed):
     before = snapshot()
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE,
-                  {"input": entry_input(work, pupilId=malformed)})  # fmt: skip
+    data = mutate(
+        work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, pupilId=malformed)}
+    )
 
     # then
     assert data["learningLogEntryCreate"] == refused("pupilId", "pupilId is not an id.", "entry")
@@ -385,8 +425,9 @@ def test_a_malformed_id_is_refused(work, malformed):
 def test_a_goal_of_another_pupil_is_refused_in_a_log_entry(work):
     # given
     before = snapshot()
-    variables = {"input": entry_input(work, goalIds=[work.gid(work.goal),
-                                                     work.gid(work.elis_goal)])}  # fmt: skip
+    variables = {
+        "input": entry_input(work, goalIds=[work.gid(work.goal), work.gid(work.elis_goal)])
+    }
 
     # when
     data = mutate(work.cast["teacher"], ENTRY_CREATE, variables)
@@ -407,8 +448,9 @@ def test_a_malformed_term_is_refused_for_an_assessment(work, term):
     before = snapshot()
 
     # when
-    data = mutate(work.cast["teacher"], ASSESSMENT_SAVE,
-                  {"input": assessment_input(work, term=term)})  # fmt: skip
+    data = mutate(
+        work.cast["teacher"], ASSESSMENT_SAVE, {"input": assessment_input(work, term=term)}
+    )
 
     # then
     assert data["writtenAssessmentSave"] == refused(
@@ -438,8 +480,9 @@ def test_an_unknown_subject_is_refused_for_an_assessment(work):
     unknown = to_base64("Subject", 999_999)
 
     # when
-    data = mutate(work.cast["teacher"], ASSESSMENT_SAVE,
-                  {"input": assessment_input(work, subjectId=unknown)})  # fmt: skip
+    data = mutate(
+        work.cast["teacher"], ASSESSMENT_SAVE, {"input": assessment_input(work, subjectId=unknown)}
+    )
 
     # then
     assert data["writtenAssessmentSave"] == refused("subjectId", "Unknown subject.", "assessment")
@@ -449,10 +492,13 @@ def test_an_unknown_subject_is_refused_for_an_assessment(work):
 def test_an_unknown_subject_is_refused_for_a_goal(work):
     # given
     before = snapshot()
-    variables = {"input": {
-        "planId": work.gid(work.plan), "text": "Skriva mer",
-        "subjectIds": [work.gid(work.cast.maths), to_base64("Subject", 999_999)],
-    }}  # fmt: skip
+    variables = {
+        "input": {
+            "planId": work.gid(work.plan),
+            "text": "Skriva mer",
+            "subjectIds": [work.gid(work.cast.maths), to_base64("Subject", 999_999)],
+        }
+    }
 
     # when
     data = mutate(work.cast["teacher"], GOAL_PROPOSE, variables)
@@ -462,8 +508,9 @@ def test_an_unknown_subject_is_refused_for_a_goal(work):
     assert snapshot() == before
 
 
-def test_pictures_already_stored_are_removed_when_the_write_fails(work, settings, tmp_path,
-                                                                  monkeypatch):  # fmt: skip
+def test_pictures_already_stored_are_removed_when_the_write_fails(
+    work, settings, tmp_path, monkeypatch
+):
     # given
     settings.MEDIA_ROOT = tmp_path
     create = LearningLogImage.objects.create
@@ -481,9 +528,11 @@ def test_pictures_already_stored_are_removed_when_the_write_fails(work, settings
     # when
     with pytest.raises(DatabaseError):
         learning.learning_log_entry_create(
-            actor=work.cast["teacher"], pupil_id=work.cast.alva.pk, text_="Bilder",
+            actor=work.cast["teacher"],
+            pupil_id=work.cast.alva.pk,
+            text_="Bilder",
             images=[png("a.png"), png("b.png")],
-        )  # fmt: skip
+        )
 
     # then
     assert ([p for p in tmp_path.rglob("*") if p.is_file()], snapshot() == before) == ([], True)

@@ -25,8 +25,13 @@ SAVE_FOR_GROUP = """mutation($input: WrittenAssessmentsSaveForGroupInput!) {
 
 def test_an_answer_costs_a_fixed_number_of_queries(work):
     # given
-    answer = {"planId": work.gid(work.plan), "questionId": work.gid(work.pupil_question),
-              "role": "PUPIL", "text": "Läsa", "version": 1}  # fmt: skip
+    answer = {
+        "planId": work.gid(work.plan),
+        "questionId": work.gid(work.pupil_question),
+        "role": "PUPIL",
+        "text": "Läsa",
+        "version": 1,
+    }
 
     # when
     with CaptureQueriesContext(connection) as captured:
@@ -55,8 +60,12 @@ def test_a_class_save_costs_a_fixed_number_of_queries_per_pupil(work, size, quer
         }
         for pk in pupils
     ]
-    query = {"groupId": work.gid(work.cast.class_3a, "Group"),
-             "subjectId": work.gid(work.cast.maths), "term": "HT2026", "rows": rows}  # fmt: skip
+    query = {
+        "groupId": work.gid(work.cast.class_3a, "Group"),
+        "subjectId": work.gid(work.cast.maths),
+        "term": "HT2026",
+        "rows": rows,
+    }
 
     # when
     with CaptureQueriesContext(connection) as captured:

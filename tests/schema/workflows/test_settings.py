@@ -51,18 +51,24 @@ mutation($input: TermsAcceptInput!) {{
 ME = f"{{ me {{ settings {{ {SETTINGS} }} }} }}"
 TERMS = "{ me { username settings { termsPending currentTermsVersion termsVersion } } }"
 PUPILS = "{ pupils { edges { node { name } } } }"
-NOT_ACCEPTED = [(
-    "Accept the terms of use first (mutation termsAccept).", {"code": "TERMS_NOT_ACCEPTED"}
-)]  # fmt: skip
+NOT_ACCEPTED = [
+    ("Accept the terms of use first (mutation termsAccept).", {"code": "TERMS_NOT_ACCEPTED"})
+]
 EVERYTHING = {
-    "email": "karin.lind@example.com", "phone": "08-123 45 67", "mobilePhone": "070-123 45 67",
-    "streetAddress": "Björkvägen 3", "postalCode": "123 45", "locality": "Exempelby",
+    "email": "karin.lind@example.com",
+    "phone": "08-123 45 67",
+    "mobilePhone": "070-123 45 67",
+    "streetAddress": "Björkvägen 3",
+    "postalCode": "123 45",
+    "locality": "Exempelby",
     "visibleToFamilies": True,
-}  # fmt: skip
+}
 PREFERENCES = {
-    "emailImportant": False, "emailMessages": False, "emailSystem": True,
+    "emailImportant": False,
+    "emailMessages": False,
+    "emailSystem": True,
     "description": "Mamma till Alva. Hörs gärna på kvällar.",
-}  # fmt: skip
+}
 PHONE = "A phone number has 5 to 20 digits, e.g. 070-123 45 67."
 TODAY = dt.date(2026, 11, 23)
 
@@ -141,21 +147,34 @@ def test_a_field_left_out_stays_and_an_empty_one_is_cleared(cast):
 
     # then
     assert data["settingsUpdate"]["settings"] == {
-        **PREFERENCES, "emailSystem": False, "photoUrl": None,
+        **PREFERENCES,
+        "emailSystem": False,
+        "photoUrl": None,
         "contact": {**EVERYTHING, "phone": ""},
-    }  # fmt: skip
+    }
 
 
 def test_text_is_stripped(cast):
     # when
-    data = mutate(cast["guardian"], SETTINGS_UPDATE, {"input": {
-        "email": "  karin@example.com ", "locality": " Exempelby\n", "description": "  Hej!  ",
-    }})  # fmt: skip
+    data = mutate(
+        cast["guardian"],
+        SETTINGS_UPDATE,
+        {
+            "input": {
+                "email": "  karin@example.com ",
+                "locality": " Exempelby\n",
+                "description": "  Hej!  ",
+            }
+        },
+    )
 
     # then
     settings = data["settingsUpdate"]["settings"]
-    assert (settings["contact"]["email"], settings["contact"]["locality"],
-            settings["description"]) == ("karin@example.com", "Exempelby", "Hej!")  # fmt: skip
+    assert (
+        settings["contact"]["email"],
+        settings["contact"]["locality"],
+        settings["description"],
+    ) == ("karin@example.com", "Exempelby", "Hej!")
 
 
 def test_preferences_alone_leave_the_contact_details_to_the_register(cast):
@@ -192,8 +211,9 @@ def test_an_invalid_contact_detail_is_refused_and_nothing_saved(cast, field, val
 
     # then
     assert data["settingsUpdate"] == {
-        "settings": None, "errors": [{"code": "VALIDATION", "message": message, "field": field}],
-    }  # fmt: skip
+        "settings": None,
+        "errors": [{"code": "VALIDATION", "message": message, "field": field}],
+    }
     assert snapshot() == before
 
 
@@ -211,10 +231,16 @@ def test_no_address_is_kept_for_a_person_with_protected_identity(cast, field, va
     data = mutate(karin, SETTINGS_UPDATE, {"input": {"phone": "070-123 45 67", field: value}})
 
     # then
-    assert data["settingsUpdate"] == {"settings": None, "errors": [{
-        "code": "VALIDATION", "field": field,
-        "message": "No address is kept for a person with protected identity.",
-    }]}  # fmt: skip
+    assert data["settingsUpdate"] == {
+        "settings": None,
+        "errors": [
+            {
+                "code": "VALIDATION",
+                "field": field,
+                "message": "No address is kept for a person with protected identity.",
+            }
+        ],
+    }
     assert snapshot() == before
 
 
@@ -224,13 +250,16 @@ def test_a_person_with_protected_identity_may_clear_an_address_and_set_a_phone(c
     Person.objects.filter(pk=karin.person_id).update(security_marking="Skyddad folkbokföring")
 
     # when
-    data = mutate(karin, SETTINGS_UPDATE,
-                  {"input": {"streetAddress": "", "phone": "070-123 45 67"}})  # fmt: skip
+    data = mutate(
+        karin, SETTINGS_UPDATE, {"input": {"streetAddress": "", "phone": "070-123 45 67"}}
+    )
 
     # then
     assert data["settingsUpdate"]["errors"] == []
-    assert (data["settingsUpdate"]["settings"]["contact"]["streetAddress"],
-            data["settingsUpdate"]["settings"]["contact"]["phone"]) == ("", "070-123 45 67")  # fmt: skip
+    assert (
+        data["settingsUpdate"]["settings"]["contact"]["streetAddress"],
+        data["settingsUpdate"]["settings"]["contact"]["phone"],
+    ) == ("", "070-123 45 67")
 
 
 def test_an_anonymous_visitor_changes_no_settings(cast):
@@ -241,9 +270,16 @@ def test_an_anonymous_visitor_changes_no_settings(cast):
     data = mutate(cast["anonymous"], SETTINGS_UPDATE, {"input": PREFERENCES})
 
     # then
-    assert data["settingsUpdate"] == {"settings": None, "errors": [{
-        "code": "NOT_AUTHENTICATED", "message": "Sign in first.", "field": None,
-    }]}  # fmt: skip
+    assert data["settingsUpdate"] == {
+        "settings": None,
+        "errors": [
+            {
+                "code": "NOT_AUTHENTICATED",
+                "message": "Sign in first.",
+                "field": None,
+            }
+        ],
+    }
     assert snapshot() == before
 
 
@@ -314,10 +350,16 @@ def test_a_pdf_named_like_a_photo_is_refused(cast, settings, tmp_path):
     data = mutate(cast["guardian"], PHOTO_SET, {"input": {"photo": pdf}})
 
     # then
-    assert data["settingsPhotoSet"] == {"settings": None, "errors": [{
-        "code": "VALIDATION", "field": "photo",
-        "message": "photo: not a picture; send a JPEG, PNG, WebP or GIF image.",
-    }]}  # fmt: skip
+    assert data["settingsPhotoSet"] == {
+        "settings": None,
+        "errors": [
+            {
+                "code": "VALIDATION",
+                "field": "photo",
+                "message": "photo: not a picture; send a JPEG, PNG, WebP or GIF image.",
+            }
+        ],
+    }
     assert snapshot() == before
     assert files_in(tmp_path) == []
 
@@ -380,9 +422,16 @@ def test_a_user_who_owes_the_terms_reads_that_they_do(cast, settings):
 
     # then
     assert result.errors is None
-    assert result.data == {"me": {"username": per.username, "settings": {
-        "termsPending": True, "currentTermsVersion": settings.TERMS_VERSION, "termsVersion": "",
-    }}}  # fmt: skip
+    assert result.data == {
+        "me": {
+            "username": per.username,
+            "settings": {
+                "termsPending": True,
+                "currentTermsVersion": settings.TERMS_VERSION,
+                "termsVersion": "",
+            },
+        }
+    }
 
 
 def test_the_wrong_terms_version_is_refused(cast, settings):
@@ -394,17 +443,27 @@ def test_the_wrong_terms_version_is_refused(cast, settings):
     data = mutate(per, TERMS_ACCEPT, {"input": {"version": "2020-01"}})
 
     # then
-    assert data["termsAccept"] == {"settings": None, "errors": [{
-        "code": "VALIDATION", "field": "version",
-        "message": f"The current terms are version {settings.TERMS_VERSION}.",
-    }]}  # fmt: skip
+    assert data["termsAccept"] == {
+        "settings": None,
+        "errors": [
+            {
+                "code": "VALIDATION",
+                "field": "version",
+                "message": f"The current terms are version {settings.TERMS_VERSION}.",
+            }
+        ],
+    }
     assert snapshot() == before
-    assert execute(User.objects.get(pk=per.pk), TERMS).data == {"me": {
-        "username": per.username, "settings": {
-            "termsPending": True, "currentTermsVersion": settings.TERMS_VERSION,
-            "termsVersion": "",
-        },
-    }}  # fmt: skip
+    assert execute(User.objects.get(pk=per.pk), TERMS).data == {
+        "me": {
+            "username": per.username,
+            "settings": {
+                "termsPending": True,
+                "currentTermsVersion": settings.TERMS_VERSION,
+                "termsVersion": "",
+            },
+        }
+    }
 
 
 def test_accepting_the_current_terms_opens_everything(cast, settings):
@@ -415,13 +474,18 @@ def test_accepting_the_current_terms_opens_everything(cast, settings):
     data = mutate(per, TERMS_ACCEPT, {"input": {"version": settings.TERMS_VERSION}})
 
     # then
-    assert data["termsAccept"] == {"settings": {
-        "termsPending": False, "termsVersion": settings.TERMS_VERSION,
-    }, "errors": []}  # fmt: skip
+    assert data["termsAccept"] == {
+        "settings": {
+            "termsPending": False,
+            "termsVersion": settings.TERMS_VERSION,
+        },
+        "errors": [],
+    }
     reloaded = User.objects.get(pk=per.pk)
     assert (reloaded.terms_version, reloaded.terms_accepted_at is not None) == (
-        settings.TERMS_VERSION, True
-    )  # fmt: skip
+        settings.TERMS_VERSION,
+        True,
+    )
     assert mutate(reloaded, PUPILS) == {"pupils": {"edges": [{"node": {"name": "Alva Elev"}}]}}
 
 
@@ -468,17 +532,32 @@ def test_an_import_leaves_the_contact_details_a_person_edited(settings):
     karin = User.objects.get(username="karin@vh.exempelby.example.com")
     User.objects.filter(pk=karin.pk).update(terms_version=settings.TERMS_VERSION)
     karin.refresh_from_db()
-    mutate(karin, SETTINGS_UPDATE, {"input": {
-        "email": "karin.lind@example.com", "phone": "08-123 45 67",
-        "streetAddress": "Björkvägen 3", "postalCode": "123 45", "locality": "Exempelby",
-    }})  # fmt: skip
+    mutate(
+        karin,
+        SETTINGS_UPDATE,
+        {
+            "input": {
+                "email": "karin.lind@example.com",
+                "phone": "08-123 45 67",
+                "streetAddress": "Björkvägen 3",
+                "postalCode": "123 45",
+                "locality": "Exempelby",
+            }
+        },
+    )
     data = dataset()
     for name in ("karin", "per"):
         record = find(data, "persons", name)
         record["familyName"] = "Lind-Berg"
         record["phoneNumbers"] = [{"value": "070-999 99 99", "type": "Hem", "mobile": True}]
-        record["addresses"] = [{"type": "Folkbokföring", "streetAddress": "Nygatan 9",
-                                "postalCode": "99988", "locality": "Annanstad"}]  # fmt: skip
+        record["addresses"] = [
+            {
+                "type": "Folkbokföring",
+                "streetAddress": "Nygatan 9",
+                "postalCode": "99988",
+                "locality": "Annanstad",
+            }
+        ]
 
     # when
     import_dataset(data, today=TODAY)
@@ -486,12 +565,21 @@ def test_an_import_leaves_the_contact_details_a_person_edited(settings):
     # then
     fields = ("family_name", "email", "phone", "street_address", "postal_code", "locality")
     assert Person.objects.filter(external_id=uid("karin")).values_list(*fields).get() == (
-        "Lind-Berg", "karin.lind@example.com", "08-123 45 67", "Björkvägen 3", "123 45",
+        "Lind-Berg",
+        "karin.lind@example.com",
+        "08-123 45 67",
+        "Björkvägen 3",
+        "123 45",
         "Exempelby",
-    )  # fmt: skip
+    )
     assert Person.objects.filter(external_id=uid("per")).values_list(*fields).get() == (
-        "Lind-Berg", "per@example.com", "070-999 99 99", "Nygatan 9", "99988", "Annanstad",
-    )  # fmt: skip
+        "Lind-Berg",
+        "per@example.com",
+        "070-999 99 99",
+        "Nygatan 9",
+        "99988",
+        "Annanstad",
+    )
 
 
 def test_an_import_drops_an_edited_address_once_the_person_is_protected(settings):
@@ -500,10 +588,18 @@ def test_an_import_drops_an_edited_address_once_the_person_is_protected(settings
     karin = User.objects.get(username="karin@vh.exempelby.example.com")
     User.objects.filter(pk=karin.pk).update(terms_version=settings.TERMS_VERSION)
     karin.refresh_from_db()
-    mutate(karin, SETTINGS_UPDATE, {"input": {
-        "phone": "08-123 45 67", "streetAddress": "Björkvägen 3", "postalCode": "123 45",
-        "locality": "Exempelby",
-    }})  # fmt: skip
+    mutate(
+        karin,
+        SETTINGS_UPDATE,
+        {
+            "input": {
+                "phone": "08-123 45 67",
+                "streetAddress": "Björkvägen 3",
+                "postalCode": "123 45",
+                "locality": "Exempelby",
+            }
+        },
+    )
     data = dataset()
     find(data, "persons", "karin")["securityMarking"] = "Skyddad folkbokföring"
 
@@ -513,8 +609,11 @@ def test_an_import_drops_an_edited_address_once_the_person_is_protected(settings
     # then
     fields = ("phone", "street_address", "postal_code", "locality")
     assert Person.objects.filter(external_id=uid("karin")).values_list(*fields).get() == (
-        "08-123 45 67", "", "", "",
-    )  # fmt: skip
+        "08-123 45 67",
+        "",
+        "",
+        "",
+    )
 
 
 def test_signing_in_does_not_open_the_pages_of_someone_who_owes_the_terms(cast):
@@ -533,9 +632,11 @@ def test_signing_in_does_not_open_the_pages_of_someone_who_owes_the_terms(cast):
 
     # then
     assert response.json()["data"]["login"]["viewer"] == {
-        "displayName": "Per Elev", "children": {"edges": []}, "groups": {"edges": []},
+        "displayName": "Per Elev",
+        "children": {"edges": []},
+        "groups": {"edges": []},
         "schools": {"edges": []},
-    }  # fmt: skip
+    }
 
 
 def test_signing_in_opens_nothing_else_in_the_same_request(work):
@@ -550,9 +651,10 @@ def test_signing_in_opens_nothing_else_in_the_same_request(work):
 
     # when
     response = Client().post(
-        "/graphql/", {"query": query % (per.username, work.gid(work.entry))},
+        "/graphql/",
+        {"query": query % (per.username, work.gid(work.entry))},
         content_type="application/json",
-    )  # fmt: skip
+    )
 
     # then
     assert response.json()["data"] == {
@@ -569,10 +671,13 @@ def test_a_locality_longer_than_the_register_holds_is_refused(cast):
     data = mutate(cast["guardian"], SETTINGS_UPDATE, {"input": {"locality": "Å" * 101}})
 
     # then
-    assert data["settingsUpdate"]["errors"] == [{
-        "code": "VALIDATION", "message": "locality is longer than 100 characters.",
-        "field": "locality",
-    }]  # fmt: skip
+    assert data["settingsUpdate"]["errors"] == [
+        {
+            "code": "VALIDATION",
+            "message": "locality is longer than 100 characters.",
+            "field": "locality",
+        }
+    ]
 
 
 def test_showing_details_to_families_leaves_them_to_the_register(cast):

@@ -50,14 +50,18 @@ def post_entry(client: Client, pupil_id: str, picture: SimpleUploadedFile):
     """The mutation as a multipart request, one file in `images`."""
     operations = {
         "query": ENTRY_CREATE,
-        "variables": {"input": {"pupilId": pupil_id, "text": "Vi byggde en bro.",
-                                "images": [None]}},
-    }  # fmt: skip
-    return client.post("/graphql/", data={
-        "operations": json.dumps(operations),
-        "map": json.dumps({"0": ["variables.input.images.0"]}),
-        "0": picture,
-    })  # fmt: skip
+        "variables": {
+            "input": {"pupilId": pupil_id, "text": "Vi byggde en bro.", "images": [None]}
+        },
+    }
+    return client.post(
+        "/graphql/",
+        data={
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.input.images.0"]}),
+            "0": picture,
+        },
+    )
 
 
 def test_a_picture_uploaded_over_http_is_served_to_readers_only(work, settings, tmp_path):
@@ -74,12 +78,19 @@ def test_a_picture_uploaded_over_http_is_served_to_readers_only(work, settings, 
     payload = response.json()["data"]["learningLogEntryCreate"]
     image = LearningLogImage.objects.get()
     assert payload == {
-        "entry": {"text": "Vi byggde en bro.", "images": [{
-            "id": work.gid(image), "width": 8, "height": 6,
-            "url": f"/media/learning-log/{image.pk}",
-        }]},
+        "entry": {
+            "text": "Vi byggde en bro.",
+            "images": [
+                {
+                    "id": work.gid(image),
+                    "width": 8,
+                    "height": 6,
+                    "url": f"/media/learning-log/{image.pk}",
+                }
+            ],
+        },
         "errors": [],
-    }  # fmt: skip
+    }
     assert image.entry.pupil == work.cast.alva
     assert re.fullmatch(r"learning-log/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", image.image.name)
     assert (tmp_path / image.image.name).is_file()
@@ -95,8 +106,9 @@ def test_a_picture_uploaded_over_http_is_served_to_readers_only(work, settings, 
     shown = Image.open(io.BytesIO(content))
     assert (shown.format, shown.size, dict(shown.getexif())) == ("JPEG", (8, 6), {})
     assert (served["Cache-Control"], served["X-Content-Type-Options"]) == (
-        "private, max-age=3600", "nosniff"
-    )  # fmt: skip
+        "private, max-age=3600",
+        "nosniff",
+    )
     assert hidden.status_code == 404
 
 
@@ -114,9 +126,14 @@ def test_a_pdf_sent_as_a_jpeg_over_http_is_refused_and_nothing_stored(work, sett
     assert response.status_code == 200
     assert response.json()["data"]["learningLogEntryCreate"] == {
         "entry": None,
-        "errors": [{"code": "VALIDATION", "field": "images",
-                    "message": "images: not a picture; send a JPEG, PNG, WebP or GIF image."}],
-    }  # fmt: skip
+        "errors": [
+            {
+                "code": "VALIDATION",
+                "field": "images",
+                "message": "images: not a picture; send a JPEG, PNG, WebP or GIF image.",
+            }
+        ],
+    }
     assert (LearningLogEntry.objects.count(), LearningLogImage.objects.count()) == (entries, 0)
     assert list(tmp_path.iterdir()) == []
 
@@ -132,5 +149,6 @@ def test_a_body_larger_than_ten_pictures_is_refused_unread(cast, settings):
 
     # then
     assert (response.status_code, response.json()) == (
-        413, {"errors": [{"message": "The request is too large."}]}
-    )  # fmt: skip
+        413,
+        {"errors": [{"message": "The request is too large."}]},
+    )
