@@ -6,7 +6,7 @@ overview both ways, alternating, --rounds times each, through Django's
 request handling (RequestFactory, session-less teacher). Both sides read
 the data with the same selector (`core.selectors.overview.group_overview`),
 so the ratio is the cost of GraphQL itself: parsing, validation, limits,
-the optimizer and serialisation. Budget (DESIGN.md): within 2x.
+the optimizer and serialisation. Budget (docs/architecture.md): within 2x.
 
     .venv/bin/python bench/group_overview.py --pupils 300 --rounds 30
 

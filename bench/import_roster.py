@@ -1,6 +1,6 @@
 """Benchmark: import a synthetic municipality, then import it again.
 
-Budget (DESIGN.md): 10,000 pupils with guardians and staff in under 60 s;
+Budget (docs/architecture.md): 10,000 pupils with guardians and staff in under 60 s;
 the second run writes nothing. Uses a fresh SQLite file unless
 BENCH_DATABASE_URL names another (empty) database.
 

@@ -20,7 +20,7 @@ Delay: the server records the notice after commit and wakes the sockets
 before it answers the mutation, so "after response" (badge arrival minus
 the arrival of the mutation's HTTP response, at least 0) is the best
 client-side view of commit to badge, and "after request" (from just before
-the mutation was sent) bounds it from above. Budget (DESIGN.md): p99 under
+the mutation was sent) bounds it from above. Budget (docs/architecture.md): p99 under
 100 ms. Each change waits for all its badges (at most --wait s) before the
 next. A badge later than --timeout s is missed, one not come by the end
 counts as never in the percentiles. No change starts after --max-seconds,

@@ -20,7 +20,7 @@ Before timing, the raw SQL's counts must equal the selector's unsuppressed
 cells, every key of every class, school and the organiser, so both sides do
 the same work. Then the same two queries as readers get them while the
 summaries are kept (SUMMARY_CACHE_SECONDS, refreshed by `manage.py
-summaries_refresh`). Budget (DESIGN.md): a summary of 10,000 pupils in
+summaries_refresh`). Budget (docs/architecture.md): a summary of 10,000 pupils in
 under 300 ms, judged on the median through GraphQL of what readers wait
 for, the kept summaries; the counted ones are reported beside them.
 

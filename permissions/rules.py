@@ -1,8 +1,9 @@
 """The access policy: who may do what to a pupil's page.
 
-The table is the policy of DESIGN.md; this module parses it at import and
-every predicate below answers from it, so the table cannot drift from the
-code. Two columns extend DESIGN.md (never loosening it): the student-health
+The table is the project's access policy (docs/architecture.md); this module
+parses it at import and every predicate below answers from it, so the table
+cannot drift from the code. Two columns extend the first design's table
+(never loosening it): the student-health
 team of a school and a person a pupil's page was explicitly shared with
 read the page and nothing more. Two rows extend it for the workflows:
 who starts a plan (the staff who hold the talk) and who writes in the

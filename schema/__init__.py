@@ -15,12 +15,13 @@ from schema.accounts.queries import AccountQuery
 from schema.accounts.settings import SettingsMutation
 from schema.analytics.queries import AnalyticsQuery
 from schema.arguments import PAGE_MAX, ArgumentCheck
+from schema.blogs.mutations import BlogMutation
+from schema.learning.mutations import LearningMutation
 from schema.limits import RequestLimits
 from schema.notices.mutations import NoticeMutation
 from schema.notices.queries import NoticeQuery
 from schema.notices.subscriptions import NoticeSubscription
-from schema.pages.plan_mutations import PlanMutation
-from schema.pages.record_mutations import RecordMutation
+from schema.plans.mutations import PlanMutation
 from schema.reporting import Schema, unexpected
 from schema.roster.queries import RosterQuery
 from schema.service import ServiceQuery
@@ -33,7 +34,14 @@ class Query(AccountQuery, RosterQuery, NoticeQuery, AnalyticsQuery, ServiceQuery
 
 
 @strawberry.type(description="Every change, each with its own input and typed errors.")
-class Mutation(AccountMutation, SettingsMutation, PlanMutation, RecordMutation, NoticeMutation):
+class Mutation(
+    AccountMutation,
+    SettingsMutation,
+    PlanMutation,
+    LearningMutation,
+    BlogMutation,
+    NoticeMutation,
+):
     pass
 
 

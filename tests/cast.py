@@ -30,6 +30,12 @@ details they are shown or not:
 - Elis's guardians: Erik shows his phone and email to the class, Fia does
   not, Dana has protected identity and opted in all the same. Each has an
   address on file (Dana's kept from before the marking).
+
+Below the cast, written out by hand, is what each member may see of it:
+the pupils, groups and schools (`VISIBLE_*`), the fields about Elis's
+family (`FIELDS`), whose blogs (`POSTS`) and which of the notices
+`tests.workflows.seed_notices` records (`VISIBLE_NOTICES`). The tests of the
+relations and of the API through every path hold to the same tables.
 """
 
 from __future__ import annotations
@@ -38,11 +44,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from core.models import (
     DutyRole,
     Group,
+    Guardianship,
     Person,
     Pupil,
     School,
@@ -277,3 +285,162 @@ def _elis_guardians(cast: Cast) -> dict[str, Person]:
     for person in guardians.values():
         GuardianshipFactory(pupil=cast.elis, guardian=person)
     return guardians
+
+
+def user(cast: Cast, member: str) -> User:
+    """The member's account; fails the test for a member not signed in (anonymous)."""
+    found = cast[member]
+    assert isinstance(found, User)
+    return found
+
+
+def fresh(cast: Cast, member: str) -> User:
+    """The member's user loaded again: relations are memoised per user object."""
+    return User.objects.get(pk=user(cast, member).pk)
+
+
+def signed_in(cast: Cast) -> list[int]:
+    """The ids of the accounts of every signed-in member."""
+    return [u.pk for u in cast.users.values() if isinstance(u, User)]
+
+
+def end_guardianship(cast: Cast) -> None:
+    """Karin's custody of Alva ended yesterday."""
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Guardianship.objects.filter(guardian=user(cast, "guardian").person).update(end_date=yesterday)
+
+
+def table(text: str, members: tuple[str, ...]) -> dict[str, dict[str, bool]]:
+    """Rows of `name mark mark ...` as name -> member -> allowed."""
+    rows = [line.split() for line in text.strip().splitlines()[1:]]
+    return {
+        name: dict(zip(members, (m == "Y" for m in marks), strict=True)) for name, *marks in rows
+    }
+
+
+# The fields about Elis's family, for everyone. Erik opted in, Fia did not,
+# Dana has protected identity (and opted in). "list" and "contacts" are
+# 3A's class and contact list at all; "erik", "fia", "dana" their phone and
+# email; "-addr" their address; "civic" Erik's identity number; "page"
+# Elis's page.
+FIELDS = table(
+    """
+                                  list contacts erik fia erik-addr fia-addr dana dana-addr civic page
+    pupil                          Y    -        -    -   -         -        -    -         -     -
+    guardian                       Y    Y        Y    -   -         -        -    -         -     -
+    teacher                        Y    Y        Y    Y   Y         Y        Y    -         -     Y
+    mentor                         Y    Y        Y    Y   Y         Y        Y    -         -     Y
+    other_teacher                  -    -        -    -   -         -        -    -         -     -
+    principal                      Y    Y        Y    Y   Y         Y        Y    -         -     Y
+    school_admin                   Y    Y        Y    Y   Y         Y        Y    -         Y     Y
+    other_principal                -    -        -    -   -         -        -    -         -     -
+    analytics                      -    -        -    -   -         -        -    -         -     -
+    student_health                 -    -        -    -   -         -        -    -         -     Y
+    shared                         -    -        -    -   -         -        -    -         -     -
+    stranger                       -    -        -    -   -         -        -    -         -     -
+    anonymous                      -    -        -    -   -         -        -    -         -     -
+    guardian_analytics             Y    Y        Y    -   -         -        -    -         -     -
+    guardian_analytics_elsewhere   Y    Y        Y    -   -         -        -    -         -     -
+    guardian_teacher               Y    Y        Y    Y   Y         Y        Y    -         -     Y
+    guardian_teacher_other_class   Y    Y        Y    -   -         -        -    -         -     -
+    guardian_teacher_elsewhere     Y    Y        Y    -   -         -        -    -         -     -
+    guardian_principal             Y    Y        Y    Y   Y         Y        Y    -         -     Y
+    guardian_principal_elsewhere   Y    Y        Y    -   -         -        -    -         -     -
+    pupil_employed                 Y    -        -    -   -         -        -    -         -     -
+    pupil_teacher                  Y    Y        Y    Y   Y         Y        Y    -         -     Y
+    """,
+    (
+        "list",
+        "contacts",
+        "erik",
+        "fia",
+        "erik-addr",
+        "fia-addr",
+        "dana",
+        "dana-addr",
+        "civic",
+        "page",
+    ),
+)
+# Whom each member sees of the cast: pupils by first name, groups, schools.
+VISIBLE_PUPILS = {
+    "pupil": {"Alva"},
+    "guardian": {"Alva"},
+    "teacher": {"Alva", "Elis"},
+    "mentor": {"Alva", "Elis"},
+    "other_teacher": {"Nora"},
+    "principal": {"Alva", "Elis", "Nora"},
+    "school_admin": {"Alva", "Elis", "Nora"},
+    "other_principal": {"Omar"},
+    "analytics": set(),
+    "student_health": {"Alva", "Elis", "Nora"},
+    "shared": {"Alva"},
+    "stranger": set(),
+    "anonymous": set(),
+}
+VISIBLE_GROUPS = {
+    "pupil": {"3A"},
+    "guardian": {"3A"},
+    "teacher": {"3A"},
+    "mentor": {"3A"},
+    "other_teacher": {"3B"},
+    "principal": {"3A", "3B"},
+    "school_admin": {"3A", "3B"},
+    "other_principal": {"7A"},
+    "analytics": set(),
+    "student_health": {"3A", "3B"},
+    "shared": set(),
+    "stranger": set(),
+    "anonymous": set(),
+}
+VISIBLE_SCHOOLS = {
+    "pupil": {"Björkskolan"},
+    "guardian": {"Björkskolan"},
+    "teacher": {"Björkskolan"},
+    "mentor": {"Björkskolan"},
+    "other_teacher": {"Björkskolan"},
+    "principal": {"Björkskolan"},
+    "school_admin": {"Björkskolan"},
+    "other_principal": {"Ekskolan"},
+    "analytics": {"Björkskolan"},
+    "student_health": {"Björkskolan"},
+    "shared": set(),
+    "stranger": set(),
+    "anonymous": set(),
+}
+# Whose blog posts of the `pages` fixture (tests/schema/pages/conftest.py) each
+# member reads: a class, a department (Humlan), a school, a pupil's private blog.
+POSTS = {
+    "pupil": {"3A", "Björkskolan", "Alva"},
+    "guardian": {"3A", "Björkskolan"},
+    "teacher": {"3A", "Björkskolan"},
+    "mentor": {"3A", "Björkskolan"},
+    "other_teacher": {"3B", "Björkskolan"},
+    "principal": {"3A", "3B", "Humlan", "Björkskolan"},
+    "school_admin": {"3A", "3B", "Humlan", "Björkskolan"},
+    "other_principal": {"Ekskolan"},
+}
+# The texts of the notices `tests.workflows.seed_notices` records.
+NOTICE_PLAN, NOTICE_3A, NOTICE_3B, NOTICE_EKSKOLAN, NOTICE_KARIN = (
+    "Om Alvas plan",
+    "Inlägg i 3A",
+    "Inlägg i 3B",
+    "Inlägg på Ekskolan",
+    "Bara till Karin",
+)
+# What each member reads of them, newest change first.
+VISIBLE_NOTICES: dict[str, list[str]] = {
+    "pupil": [NOTICE_3A, NOTICE_PLAN],
+    "guardian": [NOTICE_KARIN, NOTICE_3A, NOTICE_PLAN],
+    "teacher": [NOTICE_3A, NOTICE_PLAN],
+    "mentor": [NOTICE_3A, NOTICE_PLAN],
+    "other_teacher": [NOTICE_3B],
+    "principal": [NOTICE_3B, NOTICE_3A, NOTICE_PLAN],
+    "school_admin": [NOTICE_3B, NOTICE_3A, NOTICE_PLAN],
+    "other_principal": [NOTICE_EKSKOLAN],
+    "analytics": [],
+    "student_health": [NOTICE_PLAN],
+    "shared": [NOTICE_PLAN],
+    "stranger": [],
+    "anonymous": [],
+}

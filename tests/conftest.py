@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db.backends.signals import connection_created
 
-from tests.cast import Cast, build_cast
+from tests.cast import Cast, add_combinations, build_cast
 from tests.workflows import Work, build_work
 
 
@@ -47,6 +47,12 @@ def _summaries_counted_afresh(settings: Any) -> None:
 def cast(db: None) -> Cast:
     """Alva's school and everyone around her (see tests/cast.py)."""
     return build_cast()
+
+
+@pytest.fixture
+def combined(cast: Cast) -> Cast:
+    """The cast with its combinations and Elis's guardians (see tests/cast.py)."""
+    return add_combinations(cast)
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
 Alva has a draft plan for HT2026 with questions put to every role, the
 pupil's answer, a goal the teacher proposed, a maths draft assessment by
 the teacher and a log entry by the teacher; Elis has a plan with a goal.
-`mutate` runs a mutation as a cast member and `snapshot` captures every
-row a mutation could touch, so a refusal can be shown to change nothing.
+`snapshot` captures every row a mutation could touch, so a refusal can be
+shown to change nothing (tests/graphql.py runs the mutations);
+`seed_notices` records notices about the page for every member.
 """
 
 from __future__ import annotations
@@ -12,16 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from django.db import models
-from django.test import RequestFactory
-from strawberry.django.context import StrawberryDjangoContext
 from strawberry.relay import to_base64
 
 from core.models import (
     AccountSettings,
     Answer,
     BlogImage,
+    BlogKind,
     BlogPost,
     DevelopmentPlan,
     Goal,
@@ -29,6 +28,7 @@ from core.models import (
     LearningLogComment,
     LearningLogEntry,
     LearningLogImage,
+    NoticeKind,
     Person,
     PlanTemplate,
     PreparationQuestion,
@@ -37,8 +37,17 @@ from core.models import (
     User,
     WrittenAssessment,
 )
-from schema import schema
-from tests.cast import Cast
+from core.services.notices import Change, notice_record
+from tests.cast import (
+    NOTICE_3A,
+    NOTICE_3B,
+    NOTICE_EKSKOLAN,
+    NOTICE_KARIN,
+    NOTICE_PLAN,
+    Cast,
+    signed_in,
+    user,
+)
 from tests.factories import iup_template
 
 WRITABLE: tuple[type[models.Model], ...] = (
@@ -110,16 +119,6 @@ def build_work(cast: Cast) -> Work:
     )
 
 
-def mutate(viewer: Any, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run `query` as `viewer`; GraphQL-level errors fail the test."""
-    request = RequestFactory().post("/graphql/")
-    request.user = viewer
-    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
-    result = async_to_sync(schema.execute)(query, variable_values=variables, context_value=context)
-    assert result.errors is None, result.errors
-    return result.data  # type: ignore[return-value]
-
-
 def snapshot() -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table a mutation writes, in a stable order."""
     return {
@@ -131,3 +130,53 @@ def snapshot() -> dict[str, list[tuple[Any, ...]]]:
 def codes(payload: dict[str, Any]) -> list[str]:
     """The error codes of a payload."""
     return [error["code"] for error in payload["errors"]]
+
+
+def blog_post(cast: Cast, **owner: Any) -> BlogPost:
+    """A blog post by the teacher; `owner` says whose blog (kind and group or school)."""
+    return BlogPost.objects.create(
+        author=user(cast, "teacher"), title="Utflykt", body="Vi åker.", **owner
+    )
+
+
+def seed_notices(work: Work) -> None:
+    """Notices for every signed-in member, and one for Karin alone.
+
+    Everyone gets one about Alva's plan and about posts in 3A, 3B and
+    Ekskolan's school blog; each member reads only some of them
+    (`VISIBLE_NOTICES` in tests/cast.py).
+    """
+    cast = work.cast
+    everyone = signed_in(cast)
+    teacher = user(cast, "teacher").pk
+    plan = Change(
+        NoticeKind.PLAN_CHANGED,
+        "DevelopmentPlan",
+        work.plan.pk,
+        NOTICE_PLAN,
+        pupil_id=cast.alva.pk,
+    )
+    notice_record(plan, actor_id=teacher, recipient_ids=everyone)
+    for text, owner in (
+        (NOTICE_3A, {"kind": BlogKind.GROUP, "group": cast.class_3a}),
+        (NOTICE_3B, {"kind": BlogKind.GROUP, "group": cast.class_3b}),
+        (NOTICE_EKSKOLAN, {"kind": BlogKind.SCHOOL, "school": cast.other_school}),
+    ):
+        found = blog_post(cast, **owner)
+        change = Change(
+            NoticeKind.BLOG_POST,
+            "BlogPost",
+            found.pk,
+            text,
+            group_id=found.group_id,
+            school_id=found.school_id,
+        )
+        notice_record(change, actor_id=teacher, recipient_ids=everyone)
+    entry = Change(
+        NoticeKind.LOG_ENTRY,
+        "LearningLogEntry",
+        work.entry.pk,
+        NOTICE_KARIN,
+        pupil_id=cast.alva.pk,
+    )
+    notice_record(entry, actor_id=teacher, recipient_ids=[user(cast, "guardian").pk])

@@ -15,7 +15,7 @@ from core.models import GoalStatus, QuestionRole
 from core.selectors.analytics import POPULATION, Summary, trend_terms
 from core.selectors.summary_rows import PLAN_PARTS, cell, subjects
 from core.selectors.suppression import Key, Node
-from schema.pages.enums import GoalStatusEnum, QuestionRoleEnum
+from schema.enums import GoalStatusEnum, QuestionRoleEnum
 
 
 @strawberry.type(name="SummaryCount", description="A count, or withheld as too small to publish.")

@@ -16,9 +16,9 @@ from core.models import (
 )
 from core.selectors.notices import notice_subject, readable_notices
 from permissions.rules import display_name
+from schema.common import PersonName
 from schema.context import Info, scoped, viewer
 from schema.enums import choices_enum
-from schema.pages.common import PersonName
 
 if TYPE_CHECKING:
     from schema.roster.types import PupilType

@@ -35,18 +35,18 @@ from core.selectors.overview import current_term, group_overview
 from permissions.relations import visible_groups, visible_pupils, visible_schools
 from permissions.rules import shown_name
 from schema.arguments import argument_error
+from schema.blogs.types import BlogPostType
 from schema.context import Info, scoped, viewer
-from schema.pages.blogs import BlogPostType
-from schema.pages.enums import GroupKindEnum, SchoolFormEnum
-from schema.pages.learning import (
+from schema.enums import GroupKindEnum, SchoolFormEnum
+from schema.learning.types import (
     LearningLogEntryType,
     LearningLogOrder,
     WrittenAssessmentFilter,
     WrittenAssessmentType,
 )
-from schema.pages.overview import GroupOverview, group_overview_type
-from schema.pages.plans import DevelopmentPlanFilter, DevelopmentPlanType
-from schema.pages.teaching import MatrixMarkType, TeachingPlanType
+from schema.overview.types import GroupOverview, group_overview_type
+from schema.plans.types import DevelopmentPlanFilter, DevelopmentPlanType
+from schema.teaching.types import MatrixMarkType, TeachingPlanType
 
 
 @strawberry_django.type(School, name="School", description="A school unit (skolenhet).")

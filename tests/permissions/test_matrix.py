@@ -1,8 +1,10 @@
 """The policy table, cell by cell, over the whole cast and its combinations.
 
-Every expected value is written out below, by hand from DESIGN.md's table
-and docs/access-model.md, never computed with `permissions.rules`: a mark
-per member and check, Y allowed and - refused. Members outside the table's
+Every expected value is written out by hand from the policy table and
+docs/access-model.md, never computed with `permissions.rules`: a mark per
+member and check, Y allowed and - refused; the policy cells below, the
+field table and the visibility sets in tests/cast.py, shared with the API
+tests. Members outside the table's
 columns (other teacher, other principal, stranger, anonymous) are refused
 everything; members who hold several roles (tests/cast.py,
 `add_combinations`) get what the union of their roles allows, no more.
@@ -17,18 +19,20 @@ import pytest
 from permissions import rules
 from permissions.codenames import Capability
 from permissions.relations import Role, visible_groups, visible_pupils, visible_schools
-from tests.cast import COLUMN_ROLE, COMBINATIONS, MEMBERS, Cast, add_combinations
+from tests.cast import (
+    COLUMN_ROLE,
+    COMBINATIONS,
+    FIELDS,
+    MEMBERS,
+    VISIBLE_GROUPS,
+    VISIBLE_PUPILS,
+    VISIBLE_SCHOOLS,
+    Cast,
+    table,
+)
 
 pytestmark = pytest.mark.django_db
 Check = Callable[[Cast, str], bool]
-
-
-def table(text: str, members: tuple[str, ...]) -> dict[str, dict[str, bool]]:
-    """Rows of `name mark mark ...` as name -> member -> allowed."""
-    rows = [line.split() for line in text.strip().splitlines()[1:]]
-    return {
-        name: dict(zip(members, (m == "Y" for m in marks), strict=True)) for name, *marks in rows
-    }
 
 
 # Toward Alva and class 3A; the columns are MEMBERS in order.
@@ -135,12 +139,6 @@ CHECKS: dict[str, Check] = {
 }
 
 
-@pytest.fixture
-def combined(cast):
-    """The cast with its combinations and Elis's guardians (tests/cast.py)."""
-    return add_combinations(cast)
-
-
 def test_every_capability_of_the_table_has_a_check_and_a_written_row():
     # then
     assert set(Capability) <= set(CHECKS)
@@ -168,50 +166,7 @@ def test_policy_cell_for_a_combination_of_roles(combined, check, member):
     assert allowed is COMBINED_CELLS[check][member]
 
 
-# The fields about Elis's family, for everyone. Erik opted in, Fia did not,
-# Dana has protected identity (and opted in). "list" and "contacts" are
-# 3A's class and contact list at all; "erik", "fia", "dana" their phone and
-# email; "-addr" their address; "civic" Erik's identity number; "page"
-# Elis's page.
-FIELDS = table(
-    """
-                                  list contacts erik fia erik-addr fia-addr dana dana-addr civic page
-    pupil                          Y    -        -    -   -         -        -    -         -     -
-    guardian                       Y    Y        Y    -   -         -        -    -         -     -
-    teacher                        Y    Y        Y    Y   Y         Y        Y    -         -     Y
-    mentor                         Y    Y        Y    Y   Y         Y        Y    -         -     Y
-    other_teacher                  -    -        -    -   -         -        -    -         -     -
-    principal                      Y    Y        Y    Y   Y         Y        Y    -         -     Y
-    school_admin                   Y    Y        Y    Y   Y         Y        Y    -         Y     Y
-    other_principal                -    -        -    -   -         -        -    -         -     -
-    analytics                      -    -        -    -   -         -        -    -         -     -
-    student_health                 -    -        -    -   -         -        -    -         -     Y
-    shared                         -    -        -    -   -         -        -    -         -     -
-    stranger                       -    -        -    -   -         -        -    -         -     -
-    anonymous                      -    -        -    -   -         -        -    -         -     -
-    guardian_analytics             Y    Y        Y    -   -         -        -    -         -     -
-    guardian_analytics_elsewhere   Y    Y        Y    -   -         -        -    -         -     -
-    guardian_teacher               Y    Y        Y    Y   Y         Y        Y    -         -     Y
-    guardian_teacher_other_class   Y    Y        Y    -   -         -        -    -         -     -
-    guardian_teacher_elsewhere     Y    Y        Y    -   -         -        -    -         -     -
-    guardian_principal             Y    Y        Y    Y   Y         Y        Y    -         -     Y
-    guardian_principal_elsewhere   Y    Y        Y    -   -         -        -    -         -     -
-    pupil_employed                 Y    -        -    -   -         -        -    -         -     -
-    pupil_teacher                  Y    Y        Y    Y   Y         Y        Y    -         -     Y
-    """,
-    (
-        "list",
-        "contacts",
-        "erik",
-        "fia",
-        "erik-addr",
-        "fia-addr",
-        "dana",
-        "dana-addr",
-        "civic",
-        "page",
-    ),
-)
+# The rule behind each column of `FIELDS` (tests/cast.py), about Elis's family.
 FIELD_CHECKS: dict[str, Check] = {
     "list": lambda c, m: rules.can_read_class_list(c[m], c.class_3a),
     "contacts": lambda c, m: rules.can_read_contact_list(c[m], c.class_3a),
@@ -239,53 +194,6 @@ def test_field_rule(combined, member, field):
 
     # then
     assert allowed is FIELDS[member][field]
-
-
-VISIBLE_PUPILS = {
-    "pupil": {"Alva"},
-    "guardian": {"Alva"},
-    "teacher": {"Alva", "Elis"},
-    "mentor": {"Alva", "Elis"},
-    "other_teacher": {"Nora"},
-    "principal": {"Alva", "Elis", "Nora"},
-    "school_admin": {"Alva", "Elis", "Nora"},
-    "other_principal": {"Omar"},
-    "analytics": set(),
-    "student_health": {"Alva", "Elis", "Nora"},
-    "shared": {"Alva"},
-    "stranger": set(),
-    "anonymous": set(),
-}
-VISIBLE_GROUPS = {
-    "pupil": {"3A"},
-    "guardian": {"3A"},
-    "teacher": {"3A"},
-    "mentor": {"3A"},
-    "other_teacher": {"3B"},
-    "principal": {"3A", "3B"},
-    "school_admin": {"3A", "3B"},
-    "other_principal": {"7A"},
-    "analytics": set(),
-    "student_health": {"3A", "3B"},
-    "shared": set(),
-    "stranger": set(),
-    "anonymous": set(),
-}
-VISIBLE_SCHOOLS = {
-    "pupil": {"Björkskolan"},
-    "guardian": {"Björkskolan"},
-    "teacher": {"Björkskolan"},
-    "mentor": {"Björkskolan"},
-    "other_teacher": {"Björkskolan"},
-    "principal": {"Björkskolan"},
-    "school_admin": {"Björkskolan"},
-    "other_principal": {"Ekskolan"},
-    "analytics": {"Björkskolan"},
-    "student_health": {"Björkskolan"},
-    "shared": set(),
-    "stranger": set(),
-    "anonymous": set(),
-}
 
 
 @pytest.mark.parametrize("member", MEMBERS)

@@ -12,16 +12,14 @@ import logging
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
-from django.test import Client, RequestFactory, override_settings
-from strawberry.django.context import StrawberryDjangoContext
+from django.test import Client, override_settings
 from strawberry.relay import to_base64
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from project.asgi import application
 from schema import _extensions, schema
+from tests.graphql import over_http, reply
 
 pytestmark = pytest.mark.django_db
 CURSOR = "after is not a valid cursor; pass one from pageInfo or an edge."
@@ -33,17 +31,6 @@ def _as_in_production(monkeypatch):
     with override_settings(DEBUG=False):
         extensions = tuple(_extensions())
     monkeypatch.setattr(schema, "extensions", extensions)
-
-
-def run(query: str, variables: dict[str, Any] | None = None, viewer: Any = None):
-    request = RequestFactory().post("/graphql/")
-    request.user = viewer or AnonymousUser()
-    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
-    result = async_to_sync(schema.execute)(query, variable_values=variables, context_value=context)
-    answer: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        answer["errors"] = [error.formatted for error in result.errors]
-    return answer
 
 
 def bad(argument: str, message: str, path: list[Any], column: int = 3) -> dict[str, Any]:
@@ -146,7 +133,7 @@ def b64(text: str) -> str:
 )
 def test_a_bad_argument_is_a_typed_field_error(query, data, argument, message):
     # when
-    answer = run(query)
+    answer = reply(AnonymousUser(), query)
 
     # then
     field = query[2 : query.index("(")]
@@ -155,7 +142,11 @@ def test_a_bad_argument_is_a_typed_field_error(query, data, argument, message):
 
 def test_a_bad_argument_from_a_variable_is_a_typed_field_error():
     # when
-    answer = run("query($c: String) { schools(after: $c) { edges { cursor } } }", {"c": "n"})
+    answer = reply(
+        AnonymousUser(),
+        "query($c: String) { schools(after: $c) { edges { cursor } } }",
+        {"c": "n"},
+    )
 
     # then
     assert answer == {"data": None, "errors": [bad("after", CURSOR, ["schools"], column=21)]}
@@ -163,7 +154,7 @@ def test_a_bad_argument_from_a_variable_is_a_typed_field_error():
 
 def test_the_other_fields_are_answered():
     # when / then
-    assert run('{ apiVersion node(id: "") { id } }') == {
+    assert reply(AnonymousUser(), '{ apiVersion node(id: "") { id } }') == {
         "data": {"apiVersion": "0.1.0", "node": None},
         "errors": [bad("id", "id is not a global id of this API.", ["node"], column=14)],
     }
@@ -193,11 +184,7 @@ def test_a_bad_argument_of_a_nested_field_is_that_fields_error(
     query = "{ pupils(first: 1) { edges { node { %s } } } }" % field  # noqa: UP031
 
     # when
-    if optimizer == "off":
-        with DjangoOptimizerExtension.disabled():
-            answer = run(query, viewer=cast["teacher"])
-    else:
-        answer = run(query, viewer=cast["teacher"])
+    answer = reply(cast["teacher"], query, schema_name=f"optimizer {optimizer}")
 
     # then
     path = ["pupils", "edges", 0, "node", field[: field.index("(")]]
@@ -219,20 +206,20 @@ def test_a_bad_argument_of_a_nested_field_is_that_fields_error(
 )
 def test_good_arguments_are_answered(query, data):
     # when / then
-    assert run(query) == {"data": data}
+    assert reply(AnonymousUser(), query) == {"data": data}
 
 
 def test_a_cursor_from_a_page_turns_the_page(cast):
     # given
-    first = run("{ pupils(first: 1) { edges { cursor node { name } } } }", viewer=cast["teacher"])[
+    first = reply(cast["teacher"], "{ pupils(first: 1) { edges { cursor node { name } } } }")[
         "data"
     ]["pupils"]["edges"][0]
 
     # when
-    answer = run(
+    answer = reply(
+        cast["teacher"],
         "query($c: String) { pupils(first: 1, after: $c) { edges { node { name } } } }",
         {"c": first["cursor"]},
-        viewer=cast["teacher"],
     )
 
     # then
@@ -244,11 +231,7 @@ def test_a_cursor_from_a_page_turns_the_page(cast):
 
 def test_a_bad_argument_is_answered_200_over_http():
     # when
-    response = Client().post(
-        "/graphql/",
-        {"query": '{ schools(after: "n") { edges { cursor } } }'},
-        content_type="application/json",
-    )
+    response = over_http(Client(), '{ schools(after: "n") { edges { cursor } } }')
 
     # then
     assert (response.status_code, response.json()) == (
@@ -286,7 +269,7 @@ async def test_a_bad_argument_is_a_typed_error_over_websocket():
 def test_a_bad_argument_is_not_logged_as_an_error(caplog):
     # when
     with caplog.at_level(logging.DEBUG):
-        run('{ notices(last: 500) { edges { cursor } } node(id: "") { id } }')
+        reply(AnonymousUser(), '{ notices(last: 500) { edges { cursor } } node(id: "") { id } }')
 
     # then
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

@@ -12,17 +12,16 @@ from typing import Any
 
 import pytest
 import strawberry
-from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.db import connection
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from graphql import GraphQLError
-from strawberry.django.context import StrawberryDjangoContext
 from strawberry.relay import to_base64
 
 from project.asgi import application
-from schema import _extensions, schema
+from schema import _extensions
+from tests.graphql import post, reply
 
 pytestmark = pytest.mark.django_db
 PUPILS = "{ pupils%s { edges { node { name schoolYear schoolForm } } } }"
@@ -32,11 +31,6 @@ THREE_ALIASES = (
     "query($ids: [ID!]!) { a: nodes(ids: $ids) { ...N } b: nodes(ids: $ids) { ...N } "
     "c: nodes(ids: $ids) { ...N } } fragment N on Node { id ... on Pupil { name } }"
 )
-
-
-def post(query: str, variables: dict[str, Any] | None = None):
-    body = {"query": query, "variables": variables or {}}
-    return Client().post("/graphql/", body, content_type="application/json").json()
 
 
 def refusal(cost: int, limit: int) -> dict[str, object]:
@@ -55,14 +49,6 @@ def refusal(cost: int, limit: int) -> dict[str, object]:
 
 def pupil_ids(count: int) -> list[str]:
     return [to_base64("Pupil", n) for n in range(1, count + 1)]
-
-
-def execute(viewer: Any, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    request = RequestFactory().post("/graphql/")
-    request.user = viewer
-    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
-    result = async_to_sync(schema.execute)(query, variable_values=variables, context_value=context)
-    return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
 
 
 async def over_websocket(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -127,7 +113,7 @@ def test_ids_from_a_variable_are_costed_at_their_length_and_nothing_runs(cast):
 
     # when
     with CaptureQueriesContext(connection) as queries:
-        answer = execute(cast["teacher"], THREE_ALIASES, variables)
+        answer = reply(cast["teacher"], THREE_ALIASES, variables)
 
     # then
     assert answer == {"data": None, "errors": refusal(37_089, 25_000)["errors"]}

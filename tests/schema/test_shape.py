@@ -5,13 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.test import Client
+
+from tests.graphql import post
 
 pytestmark = pytest.mark.django_db
-
-
-def post(query: str):
-    return Client().post("/graphql/", {"query": query}, content_type="application/json").json()
 
 
 def doubling(levels: int, leaf: str) -> str:

@@ -14,9 +14,8 @@ from django.db.models import Count, Window
 
 from core.models import Notice, User
 from core.selectors.notices import badge_sql, notices_of, unread_badge, unread_count
-from tests.cast import MEMBERS
-from tests.schema.notices.test_notices_api import VISIBLE, end_guardianship, fresh, seed
-from tests.workflows import Work
+from tests.cast import MEMBERS, VISIBLE_NOTICES, end_guardianship, fresh
+from tests.workflows import Work, seed_notices
 
 pytestmark = pytest.mark.django_db
 SIGNED_IN = [member for member in MEMBERS if member != "anonymous"]
@@ -66,14 +65,14 @@ def test_a_user_without_a_person_gets_their_own_query_too(work: Work):
 @pytest.mark.parametrize("member", SIGNED_IN)
 def test_the_badge_counts_the_readable_unread_notices_and_shows_the_newest(work: Work, member):
     # given
-    seed(work)
+    seed_notices(work)
     viewer = fresh(work.cast, member)
 
     # when
     count, newest = unread_badge(viewer)
 
     # then: the count, and the newest notice whole, as the ORM reads them
-    texts = VISIBLE[member]
+    texts = VISIBLE_NOTICES[member]
     assert (count, newest and newest.text) == (len(texts), texts[0] if texts else None)
     expected = notices_of(fresh(work.cast, member)).filter(read_at__isnull=True).first()
     assert [count, fields(newest)] == [unread_count(fresh(work.cast, member)), fields(expected)]
@@ -81,7 +80,7 @@ def test_the_badge_counts_the_readable_unread_notices_and_shows_the_newest(work:
 
 def test_a_relation_lost_after_the_query_was_compiled_counts_at_once(work: Work):
     # given: Karin's badge worked out once, so the day's query is compiled
-    seed(work)
+    seed_notices(work)
     before = unread_badge(fresh(work.cast, "guardian"))
 
     # when: her rights over Alva end

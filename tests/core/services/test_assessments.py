@@ -22,7 +22,8 @@ from core.services.assessments import (
 from core.services.errors import Invalid, NotFound
 from tests.cast import Cast
 from tests.factories import GroupMembershipFactory, PupilFactory
-from tests.workflows import Work, mutate
+from tests.graphql import run
+from tests.workflows import Work
 
 pytestmark = pytest.mark.django_db
 
@@ -300,11 +301,11 @@ def test_two_rows_for_one_pupil_are_refused_whole(work):
 def test_a_draft_is_hidden_from_pupil_and_guardian_until_it_is_published(work):
     # given
     cast, draft = work.cast, {"id": work.gid(work.draft)}
-    before = [mutate(cast[member], NODE, draft)["node"] for member in ("pupil", "guardian")]
-    staff = [mutate(cast[member], NODE, draft)["node"] for member in ("teacher", "mentor")]
+    before = [run(cast[member], NODE, draft)["node"] for member in ("pupil", "guardian")]
+    staff = [run(cast[member], NODE, draft)["node"] for member in ("teacher", "mentor")]
 
     # when
-    published = mutate(
+    published = run(
         cast["teacher"], PUBLISH, {"input": {"assessmentId": work.gid(work.draft), "version": 1}}
     )["writtenAssessmentPublish"]
 
@@ -315,7 +316,7 @@ def test_a_draft_is_hidden_from_pupil_and_guardian_until_it_is_published(work):
     assert before == [None, None]
     draft_node = {"text": "Bra", "prognosis": "ON_TRACK", "version": 1, "publishedAt": None}
     assert staff == [draft_node, draft_node]
-    after = [mutate(cast[member], NODE, draft)["node"] for member in ("pupil", "guardian")]
+    after = [run(cast[member], NODE, draft)["node"] for member in ("pupil", "guardian")]
     published_node = {
         "text": "Bra",
         "prognosis": "ON_TRACK",
@@ -338,7 +339,7 @@ def test_an_at_risk_prognosis_round_trips(work):
     }
 
     # when
-    saved = mutate(cast["teacher"], SAVE, {"input": new})["writtenAssessmentSave"]
+    saved = run(cast["teacher"], SAVE, {"input": new})["writtenAssessmentSave"]
 
     # then
     assert saved == {
@@ -347,7 +348,7 @@ def test_an_at_risk_prognosis_round_trips(work):
     }
     stored = WrittenAssessment.objects.get(pupil=cast.alva, term="VT2027")
     assert (stored.prognosis, stored.text) == (AT_RISK, "Bråk är svårt")
-    read = mutate(cast["pupil"], NODE, {"id": work.gid(stored)})["node"]
+    read = run(cast["pupil"], NODE, {"id": work.gid(stored)})["node"]
     assert (read["prognosis"], read["text"]) == ("AT_RISK", "Bråk är svårt")
 
 
@@ -367,7 +368,7 @@ def test_the_class_save_reports_each_refused_row_under_the_pupil_id_sent(work):
     }
 
     # when
-    data = mutate(cast["teacher"], SAVE_FOR_GROUP, {"input": group_input})
+    data = run(cast["teacher"], SAVE_FOR_GROUP, {"input": group_input})
 
     # then
     conflict = "Someone else saved a newer version; reload and try again."
@@ -410,7 +411,7 @@ def test_the_class_save_of_a_class_one_cannot_see_returns_one_error_and_no_rows(
     }
 
     # when
-    data = mutate(cast["other_teacher"], SAVE_FOR_GROUP, {"input": group_input})
+    data = run(cast["other_teacher"], SAVE_FOR_GROUP, {"input": group_input})
 
     # then
     assert data["writtenAssessmentsSaveForGroup"] == {

@@ -10,19 +10,16 @@ start a new one. Every read is re-authorized.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 
 from core.models import (
     BlogKind,
     DevelopmentPlan,
     Goal,
     GoalStatus,
-    Guardianship,
     Notice,
     NoticeCategory,
     NoticeKind,
@@ -33,7 +30,7 @@ from core.models import (
 from core.selectors.notices import notices_of, unread_count
 from core.services import assessments, blogs, goals, learning, notices, plans
 from core.services.errors import Conflict, NotAllowed, NotFound
-from tests.cast import Cast
+from tests.cast import Cast, end_guardianship, fresh, user
 from tests.factories import GuardianshipFactory, PersonFactory, PupilMentorFactory, user_for
 from tests.workflows import Work
 
@@ -43,17 +40,6 @@ PLAN_ANSWER = "Nytt svar i utvecklingsplanen HT2026"
 PLAN_GOAL = "Nytt målförslag i utvecklingsplanen HT2026"
 GOAL_CANCELLED = "Ett mål är nu avbrutet"
 PLAN_AGREED = "Utvecklingsplanen HT2026 är överenskommen"
-
-
-def user(cast: Cast, member: str) -> User:
-    found = cast[member]
-    assert isinstance(found, User)
-    return found
-
-
-def fresh(cast: Cast, member: str) -> User:
-    """The member's user loaded again: relations are memoised per user object."""
-    return User.objects.get(pk=user(cast, member).pk)
 
 
 def names(cast: Cast, extra: dict[str, User] | None = None) -> dict[int, str]:
@@ -657,10 +643,6 @@ def test_nobody_to_tell_wakes_nobody(cast, django_capture_on_commit_callbacks, m
 # Losing access
 
 
-def yesterday() -> dt.date:
-    return timezone.localdate() - dt.timedelta(days=1)
-
-
 def test_a_guardian_who_lost_her_rights_no_longer_sees_her_notice(
     work, django_capture_on_commit_callbacks
 ):
@@ -671,9 +653,7 @@ def test_a_guardian_who_lost_her_rights_no_longer_sees_her_notice(
     assert unread_count(fresh(cast, "guardian")) == 1
 
     # when
-    Guardianship.objects.filter(guardian=user(cast, "guardian").person).update(
-        end_date=yesterday()
-    )
+    end_guardianship(cast)
 
     # then
     karin = fresh(cast, "guardian")
@@ -687,9 +667,7 @@ def test_a_guardian_who_lost_her_rights_is_not_told_of_later_changes(
 ):
     # given
     cast = work.cast
-    Guardianship.objects.filter(guardian=user(cast, "guardian").person).update(
-        end_date=yesterday()
-    )
+    end_guardianship(cast)
 
     # when
     with django_capture_on_commit_callbacks(execute=True):
@@ -707,9 +685,7 @@ def test_marking_read_a_notice_no_longer_readable_is_not_found(
     with django_capture_on_commit_callbacks(execute=True):
         answer(work, version=1)
     notice = Notice.objects.get(recipient=user(cast, "guardian"))
-    Guardianship.objects.filter(guardian=user(cast, "guardian").person).update(
-        end_date=yesterday()
-    )
+    end_guardianship(cast)
 
     # when
     karin = fresh(cast, "guardian")

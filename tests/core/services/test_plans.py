@@ -16,19 +16,14 @@ from core.models import (
     PlanTemplate,
     QuestionRole,
     SchoolForm,
-    User,
 )
 from core.services import goals, plans
 from core.services.errors import Conflict, Invalid, NotAllowed
-from tests.workflows import Work, mutate, snapshot
+from tests.cast import user
+from tests.graphql import run
+from tests.workflows import Work, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-def user(work: Work, member: str) -> User:
-    found = work.cast[member]
-    assert isinstance(found, User)
-    return found
 
 
 # (name, who, call) -> plan states in which the call is allowed.
@@ -38,7 +33,7 @@ LOCK_TABLE: list[tuple[str, str, Call, set[PlanState]]] = [
         "answer",
         "mentor",
         lambda w: plans.answer_save(
-            actor=user(w, "mentor"),
+            actor=user(w.cast, "mentor"),
             plan_id=w.plan.pk,
             question_id=w.staff_question.pk,
             role=QuestionRole.MENTOR,
@@ -51,21 +46,23 @@ LOCK_TABLE: list[tuple[str, str, Call, set[PlanState]]] = [
         "read confirmation",
         "guardian",
         lambda w: plans.development_plan_read_confirm(
-            actor=user(w, "guardian"), plan_id=w.plan.pk, wishes="Läsning"
+            actor=user(w.cast, "guardian"), plan_id=w.plan.pk, wishes="Läsning"
         ),
         {PlanState.DRAFT},
     ),
     (
         "goal proposal",
         "pupil",
-        lambda w: goals.goal_propose(actor=user(w, "pupil"), plan_id=w.plan.pk, text_="Simma"),
+        lambda w: goals.goal_propose(
+            actor=user(w.cast, "pupil"), plan_id=w.plan.pk, text_="Simma"
+        ),
         {PlanState.DRAFT},
     ),
     (
         "goal edit",
         "teacher",
         lambda w: goals.goal_update(
-            actor=user(w, "teacher"), goal_id=w.goal.pk, version=1, text_="Läsa mer"
+            actor=user(w.cast, "teacher"), goal_id=w.goal.pk, version=1, text_="Läsa mer"
         ),
         {PlanState.DRAFT},
     ),
@@ -73,7 +70,7 @@ LOCK_TABLE: list[tuple[str, str, Call, set[PlanState]]] = [
         "goal evaluation",
         "teacher",
         lambda w: goals.goal_evaluate(
-            actor=user(w, "teacher"), goal_id=w.goal.pk, version=1, evaluation="Nästan"
+            actor=user(w.cast, "teacher"), goal_id=w.goal.pk, version=1, evaluation="Nästan"
         ),
         {PlanState.DRAFT, PlanState.AGREED},
     ),
@@ -81,7 +78,7 @@ LOCK_TABLE: list[tuple[str, str, Call, set[PlanState]]] = [
         "goal cancelled",
         "mentor",
         lambda w: goals.goal_status_change(
-            actor=user(w, "mentor"), goal_id=w.goal.pk, version=1, status=GoalStatus.CANCELLED
+            actor=user(w.cast, "mentor"), goal_id=w.goal.pk, version=1, status=GoalStatus.CANCELLED
         ),
         {PlanState.DRAFT, PlanState.AGREED},
     ),
@@ -89,7 +86,7 @@ LOCK_TABLE: list[tuple[str, str, Call, set[PlanState]]] = [
         "talk evaluation",
         "mentor",
         lambda w: plans.development_plan_evaluate(
-            actor=user(w, "mentor"), plan_id=w.plan.pk, version=1, evaluation="Bra samtal"
+            actor=user(w.cast, "mentor"), plan_id=w.plan.pk, version=1, evaluation="Bra samtal"
         ),
         {PlanState.AGREED},
     ),
@@ -97,7 +94,7 @@ LOCK_TABLE: list[tuple[str, str, Call, set[PlanState]]] = [
         "agreement",
         "mentor",
         lambda w: plans.development_plan_agree(
-            actor=user(w, "mentor"), plan_id=w.plan.pk, version=1
+            actor=user(w.cast, "mentor"), plan_id=w.plan.pk, version=1
         ),
         {PlanState.DRAFT},
     ),
@@ -145,11 +142,13 @@ def test_the_lock_refuses_and_changes_nothing(work, name, state, call):
 
 def test_agreeing_locks_the_plan_and_starts_every_proposal(work):
     # given
-    pupil_goal = goals.goal_propose(actor=user(work, "pupil"), plan_id=work.plan.pk, text_="Simma")
+    pupil_goal = goals.goal_propose(
+        actor=user(work.cast, "pupil"), plan_id=work.plan.pk, text_="Simma"
+    )
 
     # when
     plan = plans.development_plan_agree(
-        actor=user(work, "mentor"), plan_id=work.plan.pk, version=2
+        actor=user(work.cast, "mentor"), plan_id=work.plan.pk, version=2
     )
 
     # then
@@ -157,22 +156,22 @@ def test_agreeing_locks_the_plan_and_starts_every_proposal(work):
     steps = GoalStatusChange.objects.filter(goal__plan=plan).order_by("goal_id")
     assert (plan.state, plan.version, plan.agreed_at is not None) == (PlanState.AGREED, 3, True)
     assert [(s.goal_id, s.from_status, s.to_status, s.changed_by_id) for s in steps] == [
-        (work.goal.pk, "new", "in_progress", user(work, "mentor").pk),
-        (pupil_goal.pk, "new", "in_progress", user(work, "mentor").pk),
+        (work.goal.pk, "new", "in_progress", user(work.cast, "mentor").pk),
+        (pupil_goal.pk, "new", "in_progress", user(work.cast, "mentor").pk),
     ]
 
 
 def test_starting_the_next_term_archives_the_plan_which_stays_readable(work):
     # when
     new = plans.development_plan_start(
-        actor=user(work, "mentor"),
+        actor=user(work.cast, "mentor"),
         pupil_id=work.cast.alva.pk,
         term="VT2027",
         template_id=work.template.pk,
     )
 
     # then
-    data = mutate(
+    data = run(
         work.cast["guardian"],
         """query($id: ID!) { pupil(id: $id) {
         developmentPlans { term state } } }""",
@@ -182,14 +181,14 @@ def test_starting_the_next_term_archives_the_plan_which_stays_readable(work):
         ("HT2026", "ARCHIVED"),
         ("VT2027", "DRAFT"),
     ]
-    assert (new.term, new.started_by_id) == ("VT2027", user(work, "mentor").pk)
+    assert (new.term, new.started_by_id) == ("VT2027", user(work.cast, "mentor").pk)
 
 
 def test_a_second_plan_for_the_same_term_is_a_conflict(work):
     # when
     with pytest.raises(Conflict) as refused:
         plans.development_plan_start(
-            actor=user(work, "teacher"),
+            actor=user(work.cast, "teacher"),
             pupil_id=work.cast.alva.pk,
             term="HT2026",
             template_id=work.template.pk,
@@ -203,7 +202,7 @@ def test_a_plan_for_an_earlier_term_is_refused(work):
     # when
     with pytest.raises(Invalid) as refused:
         plans.development_plan_start(
-            actor=user(work, "teacher"),
+            actor=user(work.cast, "teacher"),
             pupil_id=work.cast.alva.pk,
             term="VT2026",
             template_id=work.template.pk,
@@ -220,7 +219,7 @@ def test_a_guardian_answers_only_for_the_guardian_role(work):
     # when
     with pytest.raises(NotAllowed) as refused:
         plans.answer_save(
-            actor=user(work, "guardian"),
+            actor=user(work.cast, "guardian"),
             plan_id=work.plan.pk,
             question_id=work.pupil_question.pk,
             role=QuestionRole.PUPIL,
@@ -236,7 +235,7 @@ def test_a_question_not_put_to_the_role_is_refused(work):
     # when
     with pytest.raises(Invalid) as refused:
         plans.answer_save(
-            actor=user(work, "mentor"),
+            actor=user(work.cast, "mentor"),
             plan_id=work.plan.pk,
             question_id=work.pupil_question.pk,
             role=QuestionRole.MENTOR,
@@ -253,12 +252,14 @@ def test_a_question_not_put_to_the_role_is_refused(work):
 
 def test_a_plan_changed_since_the_mentor_loaded_it_is_not_agreed(work):
     # given
-    goals.goal_propose(actor=user(work, "guardian"), plan_id=work.plan.pk, text_="Simskola")
+    goals.goal_propose(actor=user(work.cast, "guardian"), plan_id=work.plan.pk, text_="Simskola")
     before = snapshot()
 
     # when
     with pytest.raises(Conflict):
-        plans.development_plan_agree(actor=user(work, "mentor"), plan_id=work.plan.pk, version=1)
+        plans.development_plan_agree(
+            actor=user(work.cast, "mentor"), plan_id=work.plan.pk, version=1
+        )
 
     # then
     assert snapshot() == before
@@ -271,7 +272,7 @@ def test_the_talk_date_is_today_or_recent(work):
     # when
     with pytest.raises(Invalid) as refused:
         plans.development_plan_agree(
-            actor=user(work, "mentor"), plan_id=work.plan.pk, version=1, talk_date=long_ago
+            actor=user(work.cast, "mentor"), plan_id=work.plan.pk, version=1, talk_date=long_ago
         )
 
     # then
@@ -285,7 +286,7 @@ def test_a_term_far_from_today_is_refused(work):
     # when
     with pytest.raises(Invalid) as refused:
         plans.development_plan_start(
-            actor=user(work, "mentor"),
+            actor=user(work.cast, "mentor"),
             pupil_id=work.cast.alva.pk,
             term="HT9999",
             template_id=work.template.pk,
@@ -302,7 +303,7 @@ def test_a_template_for_another_school_form_is_refused(work):
     # when
     with pytest.raises(Invalid) as refused:
         plans.development_plan_start(
-            actor=user(work, "mentor"),
+            actor=user(work.cast, "mentor"),
             pupil_id=work.cast.alva.pk,
             term="VT2027",
             template_id=preschool.pk,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
@@ -14,20 +13,12 @@ from core.models import ApiToken
 from core.services.tokens import token_create, token_revoke
 from project.asgi import application
 from tests.factories import PASSWORD, UserFactory
+from tests.graphql import over_http
 
 ME = "{ me { username displayName } }"
 LOGIN = """mutation($u: String!, $p: String!) {
   login(input: {username: $u, password: $p}) { viewer { username } errors { code message } }
 }"""
-
-
-def gql(client: Client, query: str, variables: dict[str, object] | None = None, **headers: Any):
-    return client.post(
-        "/graphql/",
-        {"query": query, "variables": variables or {}},
-        content_type="application/json",
-        **headers,
-    )
 
 
 @pytest.mark.django_db
@@ -37,8 +28,8 @@ def test_login_starts_a_session_that_answers_me():
     browser = Client(enforce_csrf_checks=True)
 
     # when
-    login = gql(browser, LOGIN, {"u": user.username, "p": PASSWORD})
-    me = gql(browser, ME, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
+    login = over_http(browser, LOGIN, {"u": user.username, "p": PASSWORD})
+    me = over_http(browser, ME, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
 
     # then
     assert login.json() == {
@@ -55,7 +46,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong():
     user = UserFactory()
 
     # when
-    response = gql(Client(), LOGIN, {"u": user.username, "p": "wrong"})
+    response = over_http(Client(), LOGIN, {"u": user.username, "p": "wrong"})
 
     # then
     assert response.json() == {
@@ -76,10 +67,10 @@ def test_after_login_a_post_without_the_csrf_token_is_refused():
     # given
     user = UserFactory()
     browser = Client(enforce_csrf_checks=True)
-    gql(browser, LOGIN, {"u": user.username, "p": PASSWORD})
+    over_http(browser, LOGIN, {"u": user.username, "p": PASSWORD})
 
     # when
-    response = gql(browser, ME)
+    response = over_http(browser, ME)
 
     # then
     assert (response.status_code, response.json()["errors"][0]["message"]) == (
@@ -95,10 +86,10 @@ def test_logout_ends_the_session():
     browser.force_login(UserFactory())
 
     # when
-    gql(browser, "mutation { logout { ok } }")
+    over_http(browser, "mutation { logout { ok } }")
 
     # then
-    assert gql(browser, ME).json() == {"data": {"me": None}}
+    assert over_http(browser, ME).json() == {"data": {"me": None}}
 
 
 @pytest.mark.django_db
@@ -108,7 +99,9 @@ def test_a_bearer_token_authenticates_without_csrf():
     _, secret = token_create(user=user, name="app")
 
     # when
-    response = gql(Client(enforce_csrf_checks=True), ME, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = over_http(
+        Client(enforce_csrf_checks=True), ME, HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
 
     # then
     assert response.json()["data"]["me"]["username"] == user.username
@@ -133,7 +126,7 @@ def test_a_bad_token_gets_401(state):
         user.save()
 
     # when
-    response = gql(Client(), ME, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = over_http(Client(), ME, HTTP_AUTHORIZATION=f"Bearer {secret}")
 
     # then
     assert (response.status_code, response["WWW-Authenticate"], response.json()) == (
@@ -168,16 +161,16 @@ def test_token_create_and_revoke_mutations():
     browser.force_login(user)
 
     # when
-    created = gql(
+    created = over_http(
         browser,
         'mutation { tokenCreate(input: {name: "iPad", days: 30}) { token { id name } secret errors { code } } }',
     )
     payload = created.json()["data"]["tokenCreate"]
-    revoked = gql(
+    revoked = over_http(
         browser,
         f'mutation {{ tokenRevoke(input: {{id: "{payload["token"]["id"]}"}}) {{ token {{ revokedAt }} errors {{ code }} }} }}',
     )
-    after = gql(Client(), ME, HTTP_AUTHORIZATION=f"Bearer {payload['secret']}")
+    after = over_http(Client(), ME, HTTP_AUTHORIZATION=f"Bearer {payload['secret']}")
 
     # then
     assert (payload["token"]["name"], payload["errors"]) == ("iPad", [])
@@ -193,7 +186,7 @@ def test_a_token_of_someone_else_cannot_be_revoked():
     browser.force_login(UserFactory())
 
     # when
-    response = gql(
+    response = over_http(
         browser,
         f'mutation {{ tokenRevoke(input: {{id: "{token.pk}"}}) {{ token {{ id }} errors {{ code }} }} }}',
     )
@@ -216,7 +209,7 @@ def test_token_lifetimes_are_bounded(days, message):
     browser.force_login(UserFactory())
 
     # when
-    response = gql(
+    response = over_http(
         browser,
         f'mutation {{ tokenCreate(input: {{name: "x", days: {days}}}) {{ secret errors {{ code message field }} }} }}',
     )
@@ -244,7 +237,9 @@ def test_token_create_command_prints_a_working_token(capsys):
 
     # then
     assert (
-        gql(Client(), ME, HTTP_AUTHORIZATION=f"Bearer {secret}").json()["data"]["me"]["username"]
+        over_http(Client(), ME, HTTP_AUTHORIZATION=f"Bearer {secret}").json()["data"]["me"][
+            "username"
+        ]
         == user.username
     )
 
@@ -355,8 +350,8 @@ def test_djangos_login_page_signs_in_with_csrf():
         "/graphql/",
     )
     assert (
-        gql(browser, ME, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value).json()["data"]["me"][
-            "username"
-        ]
+        over_http(browser, ME, HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value).json()["data"][
+            "me"
+        ]["username"]
         == user.username
     )

@@ -15,6 +15,7 @@ from django.test import AsyncClient, Client
 
 from core.models import User
 from tests.factories import PASSWORD, UserFactory
+from tests.graphql import over_http
 
 LOGIN = """mutation($u: String!, $p: String!) {
   login(input: {username: $u, password: $p}) { viewer { username } errors { code message } }
@@ -45,12 +46,7 @@ def a_user() -> User:
 
 
 def login(client: Client, username: str, password: str, **extra: Any) -> dict[str, Any]:
-    response = client.post(
-        "/graphql/",
-        {"query": LOGIN, "variables": {"u": username, "p": password}},
-        content_type="application/json",
-        **extra,
-    )
+    response = over_http(client, LOGIN, {"u": username, "p": password}, **extra)
     assert response.status_code == 200
     return response.json()["data"]["login"]  # type: ignore[no-any-return]
 

@@ -11,6 +11,7 @@ from django.test import Client
 from core.models import ApiToken
 from core.services.tokens import token_create
 from tests.factories import UserFactory
+from tests.graphql import over_http
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +21,7 @@ def token_create_mutation(client: Client, args: str, **headers: Any) -> dict[str
         f"mutation {{ tokenCreate(input: {{{args}}}) {{ token {{ id expiresAt }} secret "
         "errors { code message field } } }"
     )
-    response = client.post(
-        "/graphql/", {"query": query}, content_type="application/json", **headers
-    )
-    return response.json()["data"]["tokenCreate"]  # type: ignore[no-any-return]
+    return over_http(client, query, **headers).json()["data"]["tokenCreate"]  # type: ignore[no-any-return]
 
 
 def lifetime_in_days(token_id: str) -> int:

@@ -9,7 +9,6 @@ is named to staff and shown by alias to other families.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -18,20 +17,29 @@ from strawberry.relay import to_base64
 
 from core.models import (
     BlogKind,
-    BlogPost,
-    Guardianship,
     LearningLogEntry,
     Notice,
     NoticeKind,
     Person,
     SecurityMarking,
-    User,
 )
 from core.services import learning
 from core.services.notices import Change, notice_record
-from tests.cast import MEMBERS, Cast
+from tests.cast import (
+    MEMBERS,
+    NOTICE_3A,
+    NOTICE_3B,
+    NOTICE_EKSKOLAN,
+    NOTICE_PLAN,
+    VISIBLE_NOTICES,
+    end_guardianship,
+    fresh,
+    signed_in,
+    user,
+)
 from tests.factories import GuardianshipFactory, PersonFactory, user_for
-from tests.workflows import Work, codes, mutate, snapshot
+from tests.graphql import run
+from tests.workflows import Work, blog_post, codes, seed_notices, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -50,92 +58,14 @@ MARK_READ = """mutation($id: ID!) { noticeMarkRead(input: { id: $id }) {
 } }"""
 MARK_ALL_READ = "mutation { noticesMarkAllRead { count errors { code } } }"
 
-PLAN, CLASS_3A, CLASS_3B, EKSKOLAN, KARIN = (
-    "Om Alvas plan",
-    "Inlägg i 3A",
-    "Inlägg i 3B",
-    "Inlägg på Ekskolan",
-    "Bara till Karin",
-)
-# What each member reads of the notices `seed` records, newest change first.
-VISIBLE: dict[str, list[str]] = {
-    "pupil": [CLASS_3A, PLAN],
-    "guardian": [KARIN, CLASS_3A, PLAN],
-    "teacher": [CLASS_3A, PLAN],
-    "mentor": [CLASS_3A, PLAN],
-    "other_teacher": [CLASS_3B],
-    "principal": [CLASS_3B, CLASS_3A, PLAN],
-    "school_admin": [CLASS_3B, CLASS_3A, PLAN],
-    "other_principal": [EKSKOLAN],
-    "analytics": [],
-    "student_health": [PLAN],
-    "shared": [PLAN],
-    "stranger": [],
-    "anonymous": [],
-}
 ME: dict[str, dict[str, int] | None] = {
-    **{member: {"unreadNoticeCount": len(texts)} for member, texts in VISIBLE.items()},
+    **{member: {"unreadNoticeCount": len(texts)} for member, texts in VISIBLE_NOTICES.items()},
     "anonymous": None,
 }
 
 
-def user(cast: Cast, member: str) -> User:
-    found = cast[member]
-    assert isinstance(found, User)
-    return found
-
-
-def fresh(cast: Cast, member: str) -> User:
-    """The member's user loaded again: relations are memoised per user object."""
-    return User.objects.get(pk=user(cast, member).pk)
-
-
 def gid(notice: Notice) -> str:
     return to_base64("Notice", notice.pk)
-
-
-def signed_in(cast: Cast) -> list[int]:
-    return [u.pk for u in cast.users.values() if isinstance(u, User)]
-
-
-def post(cast: Cast, **owner: Any) -> BlogPost:
-    return BlogPost.objects.create(
-        author=user(cast, "teacher"), title="Utflykt", body="Vi åker.", **owner
-    )
-
-
-def seed(work: Work) -> None:
-    """Notices for every signed-in member, and one for Karin alone.
-
-    Everyone gets one about Alva's plan and about posts in 3A, 3B and
-    Ekskolan's school blog; each member reads only some of them.
-    """
-    cast = work.cast
-    everyone = signed_in(cast)
-    teacher = user(cast, "teacher").pk
-    plan = Change(
-        NoticeKind.PLAN_CHANGED, "DevelopmentPlan", work.plan.pk, PLAN, pupil_id=cast.alva.pk
-    )
-    notice_record(plan, actor_id=teacher, recipient_ids=everyone)
-    for text, owner in (
-        (CLASS_3A, {"kind": BlogKind.GROUP, "group": cast.class_3a}),
-        (CLASS_3B, {"kind": BlogKind.GROUP, "group": cast.class_3b}),
-        (EKSKOLAN, {"kind": BlogKind.SCHOOL, "school": cast.other_school}),
-    ):
-        found = post(cast, **owner)
-        change = Change(
-            NoticeKind.BLOG_POST,
-            "BlogPost",
-            found.pk,
-            text,
-            group_id=found.group_id,
-            school_id=found.school_id,
-        )
-        notice_record(change, actor_id=teacher, recipient_ids=everyone)
-    entry = Change(
-        NoticeKind.LOG_ENTRY, "LearningLogEntry", work.entry.pk, KARIN, pupil_id=cast.alva.pk
-    )
-    notice_record(entry, actor_id=teacher, recipient_ids=[user(cast, "guardian").pk])
 
 
 def own(viewer: Any, texts: list[str]) -> list[dict[str, Any]]:
@@ -150,7 +80,7 @@ def by_node(viewer: Any, ids: list[str]) -> dict[str, Any]:
     for start in range(0, len(ids), 15):
         chunk = dict(enumerate(ids[start : start + 15]))
         query = " ".join(f'n{i}: node(id: "{id_}") {{ id }}' for i, id_ in chunk.items())
-        data = mutate(viewer, f"{{ {query} }}")
+        data = run(viewer, f"{{ {query} }}")
         found |= {id_: data[f"n{i}"] for i, id_ in chunk.items()}
     return found
 
@@ -159,16 +89,15 @@ def plan_notice(work: Work, *members: str) -> Notice:
     """One notice about Alva's plan for each member; the first member's is returned."""
     cast = work.cast
     change = Change(
-        NoticeKind.PLAN_CHANGED, "DevelopmentPlan", work.plan.pk, PLAN, pupil_id=cast.alva.pk
+        NoticeKind.PLAN_CHANGED,
+        "DevelopmentPlan",
+        work.plan.pk,
+        NOTICE_PLAN,
+        pupil_id=cast.alva.pk,
     )
     ids = [user(cast, m).pk for m in members]
     notice_record(change, actor_id=user(cast, "teacher").pk, recipient_ids=ids)
     return Notice.objects.get(recipient_id=ids[0], target_type="DevelopmentPlan")
-
-
-def end_guardianship(cast: Cast) -> None:
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
-    Guardianship.objects.filter(guardian=user(cast, "guardian").person).update(end_date=yesterday)
 
 
 def notice_rows() -> list[tuple[Any, ...]]:
@@ -181,21 +110,21 @@ def notice_rows() -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize("member", MEMBERS)
 def test_each_member_lists_exactly_their_own_readable_notices(work, member):
     # given
-    seed(work)
+    seed_notices(work)
     viewer = work.cast[member]
 
     # when
-    data = mutate(viewer, LIST)
+    data = run(viewer, LIST)
 
     # then
-    assert data["notices"] == {"edges": own(viewer, VISIBLE[member])}
+    assert data["notices"] == {"edges": own(viewer, VISIBLE_NOTICES[member])}
     assert data["me"] == ME[member]
 
 
 @pytest.mark.parametrize("member", MEMBERS)
 def test_each_member_reaches_by_node_only_their_own_readable_notices(work, member):
     # given
-    seed(work)
+    seed_notices(work)
     viewer = work.cast[member]
     every = [gid(n) for n in Notice.objects.order_by("pk")]
 
@@ -203,7 +132,7 @@ def test_each_member_reaches_by_node_only_their_own_readable_notices(work, membe
     found = by_node(viewer, every)
 
     # then
-    readable = {edge["node"]["id"] for edge in own(viewer, VISIBLE[member])}
+    readable = {edge["node"]["id"] for edge in own(viewer, VISIBLE_NOTICES[member])}
     assert len(every) == 49
     assert {notice: node for notice, node in found.items() if node is not None} == {
         notice: {"id": notice} for notice in readable
@@ -212,11 +141,11 @@ def test_each_member_reaches_by_node_only_their_own_readable_notices(work, membe
 
 def test_the_stranger_is_told_nothing_of_a_notice_about_a_page_he_cannot_read(work):
     # given
-    seed(work)
+    seed_notices(work)
     stig = user(work.cast, "stranger")
 
     # when
-    data = mutate(stig, LIST)
+    data = run(stig, LIST)
 
     # then
     assert Notice.objects.filter(recipient=stig).count() == 4
@@ -236,7 +165,7 @@ def test_a_notice_shows_every_field(work, django_capture_on_commit_callbacks):
     notice = Notice.objects.get(recipient=user(cast, "guardian"))
 
     # when
-    data = mutate(user(cast, "guardian"), FIELDS)
+    data = run(user(cast, "guardian"), FIELDS)
 
     # then
     assert data == {
@@ -268,7 +197,7 @@ def test_the_subject_of_a_plan_notice_is_the_plan(work):
     notice = plan_notice(work, "guardian")
 
     # when
-    data = mutate(user(work.cast, "guardian"), SUBJECT, {"id": gid(notice)})
+    data = run(user(work.cast, "guardian"), SUBJECT, {"id": gid(notice)})
 
     # then
     assert data == {"node": {"subject": {"__typename": "DevelopmentPlan", "term": "HT2026"}}}
@@ -281,8 +210,8 @@ def test_a_guardian_who_lost_her_rights_reads_neither_the_notice_nor_its_subject
     karin = fresh(work.cast, "guardian")
 
     # when
-    by_node = mutate(karin, SUBJECT, {"id": gid(notice)})
-    listed = mutate(karin, LIST)
+    by_node = run(karin, SUBJECT, {"id": gid(notice)})
+    listed = run(karin, LIST)
 
     # then
     assert by_node == {"node": None}
@@ -300,7 +229,7 @@ def test_the_subject_is_null_once_the_item_is_gone(work):
     LearningLogEntry.objects.filter(pk=work.entry.pk).delete()
 
     # when
-    data = mutate(user(cast, "guardian"), SUBJECT, {"id": gid(notice)})
+    data = run(user(cast, "guardian"), SUBJECT, {"id": gid(notice)})
 
     # then
     assert data == {"node": {"subject": None}}
@@ -321,8 +250,8 @@ def test_the_subject_is_null_for_an_item_the_viewer_may_not_read(work):
     karins, mentors = (Notice.objects.get(recipient_id=pk) for pk in ids)
 
     # when
-    guardian = mutate(user(cast, "guardian"), SUBJECT, {"id": gid(karins)})
-    mentor = mutate(user(cast, "mentor"), SUBJECT, {"id": gid(mentors)})
+    guardian = run(user(cast, "guardian"), SUBJECT, {"id": gid(karins)})
+    mentor = run(user(cast, "mentor"), SUBJECT, {"id": gid(mentors)})
 
     # then
     assert guardian == {"node": {"subject": None}}
@@ -342,24 +271,24 @@ def test_unread_and_all_notices_newest_change_first(work):
     )
     notice_record(entry, actor_id=None, recipient_ids=[karin.pk])
     Notice.objects.filter(text="Lärlogg").update(read_at=timezone.now())
-    blog = post(cast, kind=BlogKind.GROUP, group=cast.class_3a)
+    blog = blog_post(cast, kind=BlogKind.GROUP, group=cast.class_3a)
     change = Change(NoticeKind.BLOG_POST, "BlogPost", blog.pk, "Blogg", group_id=cast.class_3a.pk)
     notice_record(change, actor_id=None, recipient_ids=[karin.pk])
     plan_notice(work, "guardian")
 
     # when
-    everything = mutate(karin, UNREAD)
-    unread = mutate(karin, UNREAD, {"unread": True})
-    read = mutate(karin, UNREAD, {"unread": False})
+    everything = run(karin, UNREAD)
+    unread = run(karin, UNREAD, {"unread": True})
+    read = run(karin, UNREAD, {"unread": False})
 
     # then
     def texts(data: dict[str, Any]) -> list[str]:
         return [edge["node"]["text"] for edge in data["notices"]["edges"]]
 
-    assert texts(everything) == [PLAN, "Blogg", "Lärlogg"]
-    assert texts(unread) == [PLAN, "Blogg"]
+    assert texts(everything) == [NOTICE_PLAN, "Blogg", "Lärlogg"]
+    assert texts(unread) == [NOTICE_PLAN, "Blogg"]
     assert texts(read) == ["Lärlogg"]
-    assert Notice.objects.get(text=PLAN).changes == 2
+    assert Notice.objects.get(text=NOTICE_PLAN).changes == 2
 
 
 # Marking read
@@ -374,10 +303,10 @@ def test_the_owner_marks_a_notice_read(work):
     )
     notice_record(change, actor_id=None, recipient_ids=[user(cast, "guardian").pk])
     karin = user(cast, "guardian")
-    assert mutate(karin, LIST)["me"] == {"unreadNoticeCount": 2}
+    assert run(karin, LIST)["me"] == {"unreadNoticeCount": 2}
 
     # when
-    data = mutate(karin, MARK_READ, {"id": gid(notice)})
+    data = run(karin, MARK_READ, {"id": gid(notice)})
 
     # then
     payload = data["noticeMarkRead"]
@@ -386,17 +315,17 @@ def test_the_owner_marks_a_notice_read(work):
     read_at = Notice.objects.get(pk=notice.pk).read_at
     assert read_at is not None
     assert payload["notice"]["readAt"] == read_at.isoformat()
-    assert mutate(fresh(cast, "guardian"), LIST)["me"] == {"unreadNoticeCount": 1}
+    assert run(fresh(cast, "guardian"), LIST)["me"] == {"unreadNoticeCount": 1}
 
 
 def test_marking_a_read_notice_read_again_keeps_when_it_was_read(work):
     # given
     notice = plan_notice(work, "guardian")
     karin = user(work.cast, "guardian")
-    first = mutate(karin, MARK_READ, {"id": gid(notice)})["noticeMarkRead"]
+    first = run(karin, MARK_READ, {"id": gid(notice)})["noticeMarkRead"]
 
     # when
-    again = mutate(karin, MARK_READ, {"id": gid(notice)})["noticeMarkRead"]
+    again = run(karin, MARK_READ, {"id": gid(notice)})["noticeMarkRead"]
 
     # then
     assert again == first
@@ -410,7 +339,7 @@ def test_someone_elses_notice_is_not_found_and_nothing_changes(work, member):
     before, rows = snapshot(), notice_rows()
 
     # when
-    data = mutate(work.cast[member], MARK_READ, {"id": gid(notice)})
+    data = run(work.cast[member], MARK_READ, {"id": gid(notice)})
 
     # then
     assert codes(data["noticeMarkRead"]) == ["NOT_FOUND"]
@@ -424,7 +353,7 @@ def test_anonymous_may_not_mark_a_notice_read(work):
     before, rows = snapshot(), notice_rows()
 
     # when
-    data = mutate(work.cast["anonymous"], MARK_READ, {"id": gid(notice)})
+    data = run(work.cast["anonymous"], MARK_READ, {"id": gid(notice)})
 
     # then
     assert data["noticeMarkRead"] == {"notice": None, "errors": [{"code": "NOT_AUTHENTICATED"}]}
@@ -437,7 +366,7 @@ def test_anonymous_may_not_mark_all_read(work):
     rows = notice_rows()
 
     # when
-    data = mutate(work.cast["anonymous"], MARK_ALL_READ)
+    data = run(work.cast["anonymous"], MARK_ALL_READ)
 
     # then
     assert data["noticesMarkAllRead"] == {"count": 0, "errors": [{"code": "NOT_AUTHENTICATED"}]}
@@ -446,20 +375,20 @@ def test_anonymous_may_not_mark_all_read(work):
 
 def test_marking_all_read_marks_only_the_viewers_readable_notices(work):
     # given: Karin reads two unread notices and one read; the rest are others' or unreadable
-    seed(work)
+    seed_notices(work)
     karin = user(work.cast, "guardian")
-    Notice.objects.filter(recipient=karin, text=CLASS_3A).update(read_at=timezone.now())
+    Notice.objects.filter(recipient=karin, text=NOTICE_3A).update(read_at=timezone.now())
     others = {pk for pk in signed_in(work.cast) if pk != karin.pk}
 
     # when
-    data = mutate(karin, MARK_ALL_READ)
+    data = run(karin, MARK_ALL_READ)
 
     # then
     assert data["noticesMarkAllRead"] == {"count": 2, "errors": []}
     unread = Notice.objects.filter(recipient=karin, read_at__isnull=True)
-    assert sorted(unread.values_list("text", flat=True)) == [CLASS_3B, EKSKOLAN]
+    assert sorted(unread.values_list("text", flat=True)) == [NOTICE_3B, NOTICE_EKSKOLAN]
     assert Notice.objects.filter(recipient_id__in=others, read_at__isnull=False).count() == 0
-    assert mutate(fresh(work.cast, "guardian"), LIST)["me"] == {"unreadNoticeCount": 0}
+    assert run(fresh(work.cast, "guardian"), LIST)["me"] == {"unreadNoticeCount": 0}
 
 
 def test_marking_all_read_leaves_notices_no_longer_readable(work):
@@ -468,7 +397,7 @@ def test_marking_all_read_leaves_notices_no_longer_readable(work):
     end_guardianship(work.cast)
 
     # when
-    data = mutate(fresh(work.cast, "guardian"), MARK_ALL_READ)
+    data = run(fresh(work.cast, "guardian"), MARK_ALL_READ)
 
     # then
     assert data["noticesMarkAllRead"] == {"count": 0, "errors": []}
@@ -499,7 +428,7 @@ def test_an_actor_with_protected_identity_is_an_alias_to_families_and_named_to_s
 
     # when
     seen = {
-        name: mutate(viewer, ACTORS)["notices"]["edges"]
+        name: run(viewer, ACTORS)["notices"]["edges"]
         for name, viewer in (
             ("per", per),
             ("pupil", cast["pupil"]),

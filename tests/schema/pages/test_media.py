@@ -6,13 +6,11 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from PIL import Image
 
 from core.models import BlogImage, BlogPost, LearningLogEntry, LearningLogImage
-from tests.cast import MEMBERS
-from tests.permissions.test_matrix import VISIBLE_PUPILS
-from tests.schema.pages.test_pages_matrix import POSTS
+from tests.cast import MEMBERS, POSTS, VISIBLE_PUPILS
+from tests.graphql import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +21,6 @@ def png(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def client_for(cast, member: str) -> Client:
-    client = Client()
-    if member != "anonymous":
-        client.force_login(cast[member])
-    return client
-
-
 @pytest.mark.parametrize("member", MEMBERS)
 def test_a_log_image_is_served_to_the_readers_of_the_page(pages, cast, settings, tmp_path, member):
     # given
@@ -38,7 +29,7 @@ def test_a_log_image_is_served_to_the_readers_of_the_page(pages, cast, settings,
     image = LearningLogImage.objects.create(entry=entry, image=png("alva.png"))
 
     # when
-    response = client_for(cast, member).get(f"/media/learning-log/{image.pk}")
+    response = client_for(cast[member]).get(f"/media/learning-log/{image.pk}")
 
     # then
     readable = "Alva" in VISIBLE_PUPILS[member]
@@ -61,7 +52,7 @@ def test_a_blog_photo_is_served_to_the_readers_of_the_post(
     image = BlogImage.objects.create(post=post, image=png("utflykt.png"))
 
     # when
-    response = client_for(cast, member).get(f"/media/blog/{image.pk}")
+    response = client_for(cast[member]).get(f"/media/blog/{image.pk}")
 
     # then
     assert response.status_code == (200 if "3A" in POSTS.get(member, set()) else 404)
@@ -69,4 +60,4 @@ def test_a_blog_photo_is_served_to_the_readers_of_the_post(
 
 def test_a_missing_image_is_404(cast):
     # when / then
-    assert client_for(cast, "principal").get("/media/blog/0").status_code == 404
+    assert client_for(cast["principal"]).get("/media/blog/0").status_code == 404

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from strawberry.django.context import StrawberryDjangoContext
 from strawberry.relay import to_base64
 
 from core.importers.demo.pages import fill_pages
@@ -21,7 +18,6 @@ from core.models import (
     TeachingPlan,
 )
 from core.services.curriculum import curriculum_load
-from schema import schema
 from tests.factories import (
     GroupFactory,
     GroupMembershipFactory,
@@ -30,7 +26,7 @@ from tests.factories import (
     StaffAssignmentFactory,
     user_for,
 )
-from tests.schema.roster.test_roster_matrix import run
+from tests.graphql import execute, run
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +37,7 @@ PLAN_OVERVIEW = """{ pupils { edges { node { developmentPlans { overview {
 
 def test_plan_overview_counts_answers_per_role_and_goals_per_status(pages, cast):
     # when
-    data = run("optimizer on", cast["guardian"], PLAN_OVERVIEW)
+    data = run(cast["guardian"], PLAN_OVERVIEW)
 
     # then
     [pupil] = data["pupils"]["edges"]
@@ -88,9 +84,9 @@ GROUP_OVERVIEW = """query($id: ID!) { group(id: $id) { overview(term: "HT2026") 
 )
 def test_group_overview_is_for_the_class_staff(pages, cast, member, names):
     # when
-    group = run(
-        "optimizer on", cast[member], GROUP_OVERVIEW, {"id": to_base64("Group", cast.class_3a.pk)}
-    )["group"]
+    group = run(cast[member], GROUP_OVERVIEW, {"id": to_base64("Group", cast.class_3a.pk)})[
+        "group"
+    ]
 
     # then
     overview = group["overview"]
@@ -100,7 +96,6 @@ def test_group_overview_is_for_the_class_staff(pages, cast, member, names):
 def test_group_overview_line(pages, cast):
     # when
     overview = run(
-        "optimizer on",
         cast["teacher"],
         GROUP_OVERVIEW,
         {"id": to_base64("Group", cast.class_3a.pk)},
@@ -145,7 +140,7 @@ def class_with_pages(size: int):
 
 def queries_for(viewer, query, variables=None):
     with CaptureQueriesContext(connection) as captured:
-        data = run("optimizer on", viewer, query, variables)
+        data = run(viewer, query, variables)
     return data, len(captured)
 
 
@@ -202,13 +197,10 @@ def test_a_guardians_page_costs_the_same_for_one_or_two_children(children):
 def test_a_malformed_term_is_a_validation_error(pages, cast, term):
     # given
     query = "query($id: ID!, $term: String) { group(id: $id) { overview(term: $term) { term } } }"
-    request = RequestFactory().post("/graphql/")
-    request.user = cast["teacher"]
-    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
     variables = {"id": to_base64("Group", cast.class_3a.pk), "term": term}
 
     # when
-    result = async_to_sync(schema.execute)(query, variable_values=variables, context_value=context)
+    result = execute(cast["teacher"], query, variables)
 
     # then
     assert [(e.message, e.extensions) for e in result.errors or []] == [

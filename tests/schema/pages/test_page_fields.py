@@ -14,7 +14,7 @@ from tests.factories import (
     PupilFactory,
     user_for,
 )
-from tests.schema.roster.test_roster_matrix import run
+from tests.graphql import run
 
 pytestmark = pytest.mark.django_db
 COMMENTS = "{ pupils { edges { node { learningLog(first: 5) { edges { node { comments { author { name } } } } } } } } }"
@@ -52,7 +52,7 @@ def test_a_protected_author_is_named_only_to_self_and_staff(cast, member, name):
     viewer = author if member == "author" else cast[member]
 
     # when
-    names = comment_authors(run("optimizer on", viewer, COMMENTS))
+    names = comment_authors(run(viewer, COMMENTS))
 
     # then
     assert names == [dana.alias if name == "alias" else name]
@@ -121,7 +121,7 @@ def listing(karin, erik):
 )
 def test_class_and_contact_lists(cast, families, member, class_list, contact_list):
     # when
-    group = run("optimizer on", cast[member], CLASS_LIST, {"id": families})["group"]
+    group = run(cast[member], CLASS_LIST, {"id": families})["group"]
 
     # then: Pia (protected) is in neither; hidden details are null
     assert group == {"classList": class_list, "contactList": contact_list}
@@ -146,4 +146,4 @@ def test_class_and_contact_lists(cast, families, member, class_list, contact_lis
 )
 def test_no_one_else_reaches_the_group_at_all(cast, families, member):
     # when / then
-    assert run("optimizer on", cast[member], CLASS_LIST, {"id": families}) == {"group": None}
+    assert run(cast[member], CLASS_LIST, {"id": families}) == {"group": None}

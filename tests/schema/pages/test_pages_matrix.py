@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 from strawberry.relay import to_base64
 
-from tests.cast import MEMBERS
-from tests.permissions.test_matrix import VISIBLE_PUPILS
-from tests.schema.roster.test_roster_matrix import SCHEMAS, run
+from tests.cast import MEMBERS, POSTS, VISIBLE_PUPILS
+from tests.graphql import SCHEMAS, run
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +25,6 @@ DRAFT_READERS = {
     "other_teacher": {"Nora"},
 }
 CLASS_3A = {"pupil", "guardian", "teacher", "mentor", "principal", "school_admin"}
-POSTS = {
-    "pupil": {"3A", "Björkskolan", "Alva"},
-    "guardian": {"3A", "Björkskolan"},
-    "teacher": {"3A", "Björkskolan"},
-    "mentor": {"3A", "Björkskolan"},
-    "other_teacher": {"3B", "Björkskolan"},
-    "principal": {"3A", "3B", "Humlan", "Björkskolan"},
-    "school_admin": {"3A", "3B", "Humlan", "Björkskolan"},
-    "other_principal": {"Ekskolan"},
-}
 
 
 def expected(member: str) -> set[str]:
@@ -88,12 +77,18 @@ def test_node_and_nodes_show_exactly_the_readable_objects(pages, cast, schema_na
 
     # when
     many = run(
-        schema_name, cast[member], "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids}
+        cast[member],
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": ids},
+        schema_name=schema_name,
     )
     one = [
-        run(schema_name, cast[member], "query($id: ID!) { node(id: $id) { id } }", {"id": gid})[
-            "node"
-        ]
+        run(
+            cast[member],
+            "query($id: ID!) { node(id: $id) { id } }",
+            {"id": gid},
+            schema_name=schema_name,
+        )["node"]
         for gid in ids
     ]
 
@@ -106,7 +101,7 @@ def test_node_and_nodes_show_exactly_the_readable_objects(pages, cast, schema_na
 @pytest.mark.parametrize("member", MEMBERS)
 def test_nested_lists_show_exactly_the_readable_objects(pages, cast, schema_name, member):
     # when
-    data = run(schema_name, cast[member], NESTED)
+    data = run(cast[member], NESTED, schema_name=schema_name)
 
     # then
     assert {pages.labels[i] for i in ids_in(data) if i in pages.labels} == expected(member)
@@ -123,7 +118,7 @@ def test_a_filter_cannot_reach_a_draft(pages, cast, schema_name, member, seen):
     swedish = to_base64("Subject", cast.swedish.pk)
 
     # when
-    data = run(schema_name, cast[member], query, {"subject": swedish})
+    data = run(cast[member], query, {"subject": swedish}, schema_name=schema_name)
 
     # then
     labels = [pages.labels[i] for i in sorted(ids_in(data))]
@@ -137,16 +132,16 @@ def test_a_goal_leads_to_its_pupil_and_no_further(pages, cast, schema_name):
 
     # when
     data = run(
-        schema_name,
         cast["guardian"],
         "query($id: ID!) { node(id: $id) { ... on Goal { plan { pupil { name } } } } }",
         {"id": next(g for g in pages.ids("goal") if pages.labels[g] == "goal:Alva")},
+        schema_name=schema_name,
     )
     hidden = run(
-        schema_name,
         cast["guardian"],
         "query($id: ID!) { node(id: $id) { id } }",
         {"id": goal if pages.labels[goal] != "goal:Alva" else pages.ids("goal")[1]},
+        schema_name=schema_name,
     )
 
     # then
@@ -159,14 +154,14 @@ def test_a_goal_leads_to_its_pupil_and_no_further(pages, cast, schema_name):
 def test_templates_and_sections_are_for_anyone_signed_in(pages, cast, schema_name, member):
     # given
     query = "{ pupils(first: 1) { edges { node { developmentPlans { template { id } } } } } }"
-    template = run(schema_name, cast["teacher"], query)["pupils"]["edges"][0]["node"]
+    template = run(cast["teacher"], query, schema_name=schema_name)["pupils"]["edges"][0]["node"]
     template_id = template["developmentPlans"][0]["template"]["id"]
     section_query = (
         "query($id: ID!) { node(id: $id) { ... on PlanTemplate { sections { id title } } } }"
     )
 
     # when
-    data = run(schema_name, cast[member], section_query, {"id": template_id})
+    data = run(cast[member], section_query, {"id": template_id}, schema_name=schema_name)
 
     # then
     if member == "anonymous":
@@ -175,9 +170,9 @@ def test_templates_and_sections_are_for_anyone_signed_in(pages, cast, schema_nam
         [section] = data["node"]["sections"]
         assert section["title"] == "Om mig"
         node = run(
-            schema_name,
             cast[member],
             "query($id: ID!) { node(id: $id) { id } }",
             {"id": section["id"]},
+            schema_name=schema_name,
         )
         assert node == {"node": {"id": section["id"]}}

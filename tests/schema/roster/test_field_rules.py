@@ -1,8 +1,8 @@
 """Field rules through the API: the class and contact lists and pupils' names.
 
-The expected values are the written-out field table of
-tests/permissions/test_matrix.py, so the list path and the single-object
-rules are held to the same marks.
+The expected values are the written-out field table of tests/cast.py,
+which tests/permissions/test_matrix.py holds the single-object rules to,
+so the list path and those rules are held to the same marks.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from strawberry.relay import to_base64
 
 from core.models import Group, SecurityMarking
-from tests.cast import COMBINATIONS, MEMBERS, Cast, add_combinations
+from tests.cast import COMBINATIONS, FIELDS, MEMBERS, Cast
 from tests.factories import GroupMembershipFactory, PupilFactory, teacher_of_class
-from tests.permissions.test_matrix import FIELDS
-from tests.schema.roster.test_roster_matrix import SCHEMAS, run
+from tests.graphql import SCHEMAS, run
 
 pytestmark = pytest.mark.django_db
 LISTS = """query($group: ID!, $elis: ID!) {
@@ -30,18 +29,12 @@ LISTS = """query($group: ID!, $elis: ID!) {
 }"""
 
 
-@pytest.fixture
-def combined(cast):
-    """The cast with its combinations and Elis's guardians (tests/cast.py)."""
-    return add_combinations(cast)
-
-
 def lists(cast: Cast, member: str, schema_name: str = "optimizer on") -> dict[str, Any]:
     variables = {
         "group": to_base64("Group", cast.class_3a.pk),
         "elis": to_base64("Pupil", cast.elis.pk),
     }
-    return run(schema_name, cast[member], LISTS, variables)
+    return run(cast[member], LISTS, variables, schema_name=schema_name)
 
 
 def elis_row(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -143,7 +136,7 @@ def test_a_protected_pupil_in_the_list_costs_one_query_more_and_is_named_to_the_
 
     # when
     with CaptureQueriesContext(connection) as queries:
-        data = run("optimizer on", teacher, "{ pupils(first: 100) { edges { node { name } } } }")
+        data = run(teacher, "{ pupils(first: 100) { edges { node { name } } } }")
 
     # then: the teacher is in Vera's circle, so sees her name, not the alias
     names = [e["node"]["name"] for e in data["pupils"]["edges"]]

@@ -1,45 +1,22 @@
 """Who sees which pupils, groups and schools, through every path of the API.
 
 Each path runs with strawberry-django's optimizer on and off; expected sets
-are the exact visibility sets of tests/permissions/test_matrix.py.
+are the exact visibility sets of tests/cast.py, as tests/permissions/test_matrix.py
+checks them against the relations.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from asgiref.sync import async_to_sync
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from strawberry.django.context import StrawberryDjangoContext
 from strawberry.relay import to_base64
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
-from schema import schema
-from tests.cast import MEMBERS
+from tests.cast import MEMBERS, VISIBLE_GROUPS, VISIBLE_PUPILS, VISIBLE_SCHOOLS
 from tests.factories import teacher_of_class
-from tests.permissions.test_matrix import VISIBLE_GROUPS, VISIBLE_PUPILS, VISIBLE_SCHOOLS
+from tests.graphql import SCHEMAS, execute, run
 
 pytestmark = pytest.mark.django_db
-SCHEMAS = ("optimizer on", "optimizer off")
-
-
-def run(
-    schema_name: str, viewer: Any, query: str, variables: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    request = RequestFactory().post("/graphql/")
-    request.user = viewer
-    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
-    execute = async_to_sync(schema.execute)
-    if schema_name == "optimizer off":
-        with DjangoOptimizerExtension.disabled():
-            result = execute(query, variable_values=variables, context_value=context)
-    else:
-        result = execute(query, variable_values=variables, context_value=context)
-    assert result.errors is None, result.errors
-    return result.data  # type: ignore[return-value]
 
 
 def first_names(names: list[str]) -> set[str]:
@@ -50,7 +27,7 @@ def first_names(names: list[str]) -> set[str]:
 @pytest.mark.parametrize("member", MEMBERS)
 def test_pupils_list(cast, schema_name, member):
     # when
-    data = run(schema_name, cast[member], "{ pupils { edges { node { name } } } }")
+    data = run(cast[member], "{ pupils { edges { node { name } } } }", schema_name=schema_name)
 
     # then
     assert (
@@ -69,23 +46,26 @@ def test_node_by_id_answers_hidden_like_missing(cast, schema_name, member):
     # when
     one = {
         pid: run(
-            schema_name,
             cast[member],
             "query($id: ID!) { node(id: $id) { ... on Pupil { name } } }",
             {"id": pid},
+            schema_name=schema_name,
         )["node"]
         for pid in ids
     }
     many = run(
-        schema_name,
         cast[member],
         "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Pupil { name } } }",
         {"ids": ids},
+        schema_name=schema_name,
     )["nodes"]
     direct = [
-        run(schema_name, cast[member], "query($id: ID!) { pupil(id: $id) { name } }", {"id": pid})[
-            "pupil"
-        ]
+        run(
+            cast[member],
+            "query($id: ID!) { pupil(id: $id) { name } }",
+            {"id": pid},
+            schema_name=schema_name,
+        )["pupil"]
         for pid in ids
     ]
 
@@ -102,9 +82,9 @@ def test_node_by_id_answers_hidden_like_missing(cast, schema_name, member):
 def test_groups_and_schools_lists(cast, schema_name, member):
     # when
     data = run(
-        schema_name,
         cast[member],
         "{ groups { edges { node { name } } } schools { edges { node { name } } } }",
+        schema_name=schema_name,
     )
 
     # then
@@ -119,10 +99,10 @@ def test_a_group_id_cannot_open_a_hidden_group(cast, schema_name):
 
     # when
     data = run(
-        schema_name,
         cast["guardian"],
         "query($id: ID!) { group(id: $id) { name } node(id: $id) { id } }",
         {"id": hidden},
+        schema_name=schema_name,
     )
 
     # then
@@ -130,15 +110,8 @@ def test_a_group_id_cannot_open_a_hidden_group(cast, schema_name):
 
 
 def test_a_connection_refuses_more_than_100_at_once(cast):
-    # given
-    request = RequestFactory().post("/graphql/")
-    request.user = cast["principal"]
-    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
-
     # when
-    result = async_to_sync(schema.execute)(
-        "{ pupils(first: 101) { edges { node { name } } } }", context_value=context
-    )
+    result = execute(cast["principal"], "{ pupils(first: 101) { edges { node { name } } } }")
 
     # then
     assert [e.message for e in result.errors or []] == [
@@ -154,7 +127,6 @@ def test_the_pupil_list_costs_the_same_queries_for_any_class_size(size):
     # when
     with CaptureQueriesContext(connection) as queries:
         data = run(
-            "optimizer on",
             teacher,
             "{ pupils(first: 100) { totalCount edges { node { id name schoolYear } } } }",
         )
@@ -181,7 +153,7 @@ ME = "{ me { roles children { edges { node { name } } } groups { edges { node { 
 )
 def test_me_names_roles_children_groups_and_schools(cast, member, roles, children):
     # when
-    me = run("optimizer on", cast[member], ME)["me"]
+    me = run(cast[member], ME)["me"]
 
     # then
     assert me["roles"] == roles
@@ -195,9 +167,9 @@ def test_me_names_roles_children_groups_and_schools(cast, member, roles, childre
 def test_a_groups_pupils_are_only_those_whose_page_the_viewer_reads(cast, schema_name, member):
     # when
     data = run(
-        schema_name,
         cast[member],
         "{ groups(first: 10) { edges { node { pupils { edges { node { name } } } } } } }",
+        schema_name=schema_name,
     )
 
     # then: every visible pupil is in a visible group, except for a share
@@ -211,7 +183,9 @@ def test_a_groups_pupils_are_only_those_whose_page_the_viewer_reads(cast, schema
 @pytest.mark.parametrize("member", MEMBERS)
 def test_a_groups_school_is_one_the_viewer_may_see(cast, schema_name, member):
     # when
-    data = run(schema_name, cast[member], "{ groups { edges { node { school { name } } } } }")
+    data = run(
+        cast[member], "{ groups { edges { node { school { name } } } } }", schema_name=schema_name
+    )
 
     # then
     schools = {g["node"]["school"]["name"] for g in data["groups"]["edges"]}

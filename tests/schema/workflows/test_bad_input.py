@@ -18,7 +18,8 @@ from strawberry.relay import to_base64
 
 from core.models import LearningLogImage
 from core.services import learning
-from tests.workflows import mutate, snapshot
+from tests.graphql import run
+from tests.workflows import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,7 @@ def test_an_empty_answer_is_refused(work, blank):
     }
 
     # when
-    data = mutate(work.cast["pupil"], ANSWER_SAVE, variables)
+    data = run(work.cast["pupil"], ANSWER_SAVE, variables)
 
     # then
     assert data["answerSave"] == refused("text", "text must not be empty.", "answer")
@@ -128,7 +129,7 @@ def test_an_empty_goal_is_refused(work, blank):
     variables = {"input": {"planId": work.gid(work.plan), "text": blank}}
 
     # when
-    data = mutate(work.cast["teacher"], GOAL_PROPOSE, variables)
+    data = run(work.cast["teacher"], GOAL_PROPOSE, variables)
 
     # then
     assert data["goalPropose"] == refused("text", "text must not be empty.", "goal")
@@ -141,7 +142,7 @@ def test_an_empty_learning_log_entry_is_refused(work, blank):
     before = snapshot()
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, text=blank)})
+    data = run(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, text=blank)})
 
     # then
     assert data["learningLogEntryCreate"] == refused("text", "text must not be empty.", "entry")
@@ -155,7 +156,7 @@ def test_an_empty_comment_is_refused(work, blank):
     variables = {"input": {"entryId": work.gid(work.entry), "text": blank}}
 
     # when
-    data = mutate(work.cast["guardian"], COMMENT_CREATE, variables)
+    data = run(work.cast["guardian"], COMMENT_CREATE, variables)
 
     # then
     assert data["learningLogCommentCreate"] == refused(
@@ -178,7 +179,7 @@ def test_a_blog_post_with_an_empty_title_is_refused(work, blank):
     }
 
     # when
-    data = mutate(work.cast["teacher"], POST_CREATE, variables)
+    data = run(work.cast["teacher"], POST_CREATE, variables)
 
     # then
     assert data["blogPostCreate"] == refused("title", "title must not be empty.", "post")
@@ -199,7 +200,7 @@ def test_a_blog_post_with_an_empty_body_is_refused(work, blank):
     }
 
     # when
-    data = mutate(work.cast["teacher"], POST_CREATE, variables)
+    data = run(work.cast["teacher"], POST_CREATE, variables)
 
     # then
     assert data["blogPostCreate"] == refused("body", "body must not be empty.", "post")
@@ -213,7 +214,7 @@ def test_an_empty_written_assessment_is_refused(work, blank):
     variables = {"input": assessment_input(work, text=blank)}
 
     # when
-    data = mutate(work.cast["teacher"], ASSESSMENT_SAVE, variables)
+    data = run(work.cast["teacher"], ASSESSMENT_SAVE, variables)
 
     # then
     assert data["writtenAssessmentSave"] == refused(
@@ -233,9 +234,7 @@ def test_a_ten_megabyte_picture_is_refused(work, settings, tmp_path):
     before = snapshot()
 
     # when
-    result = mutate(
-        work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=[huge])}
-    )
+    result = run(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=[huge])})
 
     # then
     assert result["learningLogEntryCreate"] == refused(
@@ -254,7 +253,7 @@ def test_a_pdf_named_like_a_jpeg_is_refused(work, settings, tmp_path):
     before = snapshot()
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=[pdf])})
+    data = run(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=[pdf])})
 
     # then
     assert data["learningLogEntryCreate"] == refused("images", NOT_A_PICTURE, "entry")
@@ -269,7 +268,7 @@ def test_a_text_file_is_refused(work, settings, tmp_path):
     before = snapshot()
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=[notes])})
+    data = run(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=[notes])})
 
     # then
     assert data["learningLogEntryCreate"] == refused("images", NOT_A_PICTURE, "entry")
@@ -284,7 +283,7 @@ def test_a_truncated_png_is_refused(work, settings, tmp_path):
     before = snapshot()
 
     # when
-    result = mutate(
+    result = run(
         work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=[truncated])}
     )
 
@@ -300,7 +299,7 @@ def test_one_bad_picture_among_good_ones_stores_none_of_them(work, settings, tmp
     before = snapshot()
 
     # when
-    data = mutate(
+    data = run(
         work.cast["teacher"],
         ENTRY_CREATE,
         {"input": entry_input(work, images=[png(), png(), notes])},
@@ -319,9 +318,7 @@ def test_more_than_ten_pictures_are_refused(work, settings, tmp_path):
     pictures = [png(f"bild{n}.png") for n in range(11)]
 
     # when
-    data = mutate(
-        work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=pictures)}
-    )
+    data = run(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=pictures)})
 
     # then
     assert data["learningLogEntryCreate"] == refused("images", "At most 10 pictures.", "entry")
@@ -344,7 +341,7 @@ def test_more_than_ten_blog_photos_are_refused(work, settings, tmp_path):
     }
 
     # when
-    data = mutate(work.cast["teacher"], POST_CREATE, variables)
+    data = run(work.cast["teacher"], POST_CREATE, variables)
 
     # then
     assert data["blogPostCreate"] == refused("images", "At most 10 pictures.", "post")
@@ -360,7 +357,7 @@ def test_a_goal_id_as_plan_id_is_refused(work):
     variables = {"input": {"planId": work.gid(work.goal), "text": "Skriva mer"}}
 
     # when
-    data = mutate(work.cast["teacher"], GOAL_PROPOSE, variables)
+    data = run(work.cast["teacher"], GOAL_PROPOSE, variables)
 
     # then
     assert data["goalPropose"] == refused(
@@ -381,7 +378,7 @@ def test_a_pupil_id_as_goal_id_is_refused(work):
     }
 
     # when
-    data = mutate(work.cast["teacher"], GOAL_EVALUATE, variables)
+    data = run(work.cast["teacher"], GOAL_EVALUATE, variables)
 
     # then
     assert data["goalEvaluate"] == refused(
@@ -398,7 +395,7 @@ def test_a_pupil_id_among_goal_ids_is_refused(work):
     }
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE, variables)
+    data = run(work.cast["teacher"], ENTRY_CREATE, variables)
 
     # then
     assert data["learningLogEntryCreate"] == refused(
@@ -413,9 +410,7 @@ def test_a_malformed_id_is_refused(work, malformed):
     before = snapshot()
 
     # when
-    data = mutate(
-        work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, pupilId=malformed)}
-    )
+    data = run(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, pupilId=malformed)})
 
     # then
     assert data["learningLogEntryCreate"] == refused("pupilId", "pupilId is not an id.", "entry")
@@ -430,7 +425,7 @@ def test_a_goal_of_another_pupil_is_refused_in_a_log_entry(work):
     }
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE, variables)
+    data = run(work.cast["teacher"], ENTRY_CREATE, variables)
 
     # then
     assert data["learningLogEntryCreate"] == refused(
@@ -448,9 +443,7 @@ def test_a_malformed_term_is_refused_for_an_assessment(work, term):
     before = snapshot()
 
     # when
-    data = mutate(
-        work.cast["teacher"], ASSESSMENT_SAVE, {"input": assessment_input(work, term=term)}
-    )
+    data = run(work.cast["teacher"], ASSESSMENT_SAVE, {"input": assessment_input(work, term=term)})
 
     # then
     assert data["writtenAssessmentSave"] == refused(
@@ -465,7 +458,7 @@ def test_a_malformed_term_is_refused_for_a_plan(work):
     variables = {"input": {"pupilId": work.gid(work.cast.alva), "term": "2027VT"}}
 
     # when
-    data = mutate(work.cast["mentor"], PLAN_START, variables)
+    data = run(work.cast["mentor"], PLAN_START, variables)
 
     # then
     assert data["developmentPlanStart"] == refused(
@@ -480,7 +473,7 @@ def test_an_unknown_subject_is_refused_for_an_assessment(work):
     unknown = to_base64("Subject", 999_999)
 
     # when
-    data = mutate(
+    data = run(
         work.cast["teacher"], ASSESSMENT_SAVE, {"input": assessment_input(work, subjectId=unknown)}
     )
 
@@ -501,7 +494,7 @@ def test_an_unknown_subject_is_refused_for_a_goal(work):
     }
 
     # when
-    data = mutate(work.cast["teacher"], GOAL_PROPOSE, variables)
+    data = run(work.cast["teacher"], GOAL_PROPOSE, variables)
 
     # then
     assert data["goalPropose"] == refused("subjectIds", "Unknown subject.", "goal")
@@ -543,7 +536,7 @@ def test_a_huge_id_in_a_list_is_refused(work):
     huge = to_base64("Goal", 2**64)
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, goalIds=[huge])})
+    data = run(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, goalIds=[huge])})
 
     # then
     assert data["learningLogEntryCreate"] == refused("goalIds", "goalIds is not an id.", "entry")
@@ -554,7 +547,7 @@ def test_text_with_a_nul_character_is_refused(work):
     before = snapshot()
 
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, text="a\x00b")})
+    data = run(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, text="a\x00b")})
 
     # then
     assert data["learningLogEntryCreate"] == refused(
@@ -565,7 +558,7 @@ def test_text_with_a_nul_character_is_refused(work):
 
 def test_pictures_sent_as_plain_values_are_refused(work):
     # when
-    data = mutate(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=["abc"])})
+    data = run(work.cast["teacher"], ENTRY_CREATE, {"input": entry_input(work, images=["abc"])})
 
     # then
     assert data["learningLogEntryCreate"] == refused(

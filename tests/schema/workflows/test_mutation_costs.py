@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from strawberry.relay import to_base64
 
 from tests.factories import GroupMembershipFactory, PupilFactory
-from tests.workflows import mutate
+from tests.graphql import run
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_an_answer_costs_a_fixed_number_of_queries(work):
 
     # when
     with CaptureQueriesContext(connection) as captured:
-        data = mutate(work.cast["pupil"], ANSWER_SAVE, {"input": answer})
+        data = run(work.cast["pupil"], ANSWER_SAVE, {"input": answer})
 
     # then
     assert (data["answerSave"]["errors"], len(captured)) == ([], 15), "\n".join(
@@ -69,7 +69,7 @@ def test_a_class_save_costs_a_fixed_number_of_queries_per_pupil(work, size, quer
 
     # when
     with CaptureQueriesContext(connection) as captured:
-        data = mutate(work.cast["teacher"], SAVE_FOR_GROUP, {"input": query})
+        data = run(work.cast["teacher"], SAVE_FOR_GROUP, {"input": query})
 
     # then
     result = data["writtenAssessmentsSaveForGroup"]

@@ -16,10 +16,9 @@ import pytest
 
 from core.models import GoalStatus, User
 from core.services import goals, plans
-from tests.cast import MEMBERS
-from tests.permissions.test_matrix import VISIBLE_PUPILS
-from tests.schema.pages.test_pages_matrix import POSTS
-from tests.workflows import Work, codes, mutate, snapshot
+from tests.cast import MEMBERS, POSTS, VISIBLE_PUPILS
+from tests.graphql import run
+from tests.workflows import Work, codes, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -357,7 +356,7 @@ def test_allowed_members_succeed(work, case, member):
     before = snapshot()
 
     # when
-    payload = mutate(work.cast[member], case.query(), {"input": case.input(work)})[case.mutation]
+    payload = run(work.cast[member], case.query(), {"input": case.input(work)})[case.mutation]
 
     # then
     assert (payload["errors"], payload[case.result] is not None) == ([], True)
@@ -371,7 +370,7 @@ def test_everyone_else_is_refused_and_nothing_changes(work, case, member):
     before = snapshot()
 
     # when
-    payload = mutate(work.cast[member], case.query(), {"input": case.input(work)})[case.mutation]
+    payload = run(work.cast[member], case.query(), {"input": case.input(work)})[case.mutation]
 
     # then
     assert (codes(payload), payload[case.result]) == (case.expected_refusal(member), None)

@@ -11,22 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, RequestFactory
+from django.test import Client
 from PIL import ExifTags, Image
-from strawberry.django.context import StrawberryDjangoContext
 from strawberry.types import ExecutionResult
 
 from core.importers.ss12000 import import_dataset
 from core.models import AccountSettings, LearningLogImage, Person, User
-from schema import schema
 from tests.factories import GuardianshipFactory, PersonFactory, user_for
+from tests.graphql import client_for, execute, run
 from tests.ss12000_data import dataset, find, uid
-from tests.workflows import mutate, snapshot
+from tests.workflows import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -73,14 +70,6 @@ PHONE = "A phone number has 5 to 20 digits, e.g. 070-123 45 67."
 TODAY = dt.date(2026, 11, 23)
 
 
-def execute(viewer: Any, query: str, variables: dict[str, Any] | None = None) -> ExecutionResult:
-    """Run `query` as `viewer` and return the whole result, GraphQL errors too."""
-    request = RequestFactory().post("/graphql/")
-    request.user = viewer
-    context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
-    return async_to_sync(schema.execute)(query, variable_values=variables, context_value=context)
-
-
 def errors_of(result: ExecutionResult) -> list[tuple[str, object]]:
     return [(error.message, error.extensions) for error in result.errors or []]
 
@@ -103,12 +92,6 @@ def png(name: str = "bild.png") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def files_in(root) -> list[str]:
     return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
 
@@ -128,22 +111,22 @@ def test_the_guardian_saves_contact_details_preferences_and_description(cast):
     karin = cast["guardian"]
 
     # when
-    data = mutate(karin, SETTINGS_UPDATE, {"input": EVERYTHING | PREFERENCES})
+    data = run(karin, SETTINGS_UPDATE, {"input": EVERYTHING | PREFERENCES})
 
     # then
     expected = {**PREFERENCES, "photoUrl": None, "contact": EVERYTHING}
     assert data["settingsUpdate"] == {"settings": expected, "errors": []}
-    assert mutate(karin, ME) == {"me": {"settings": expected}}
+    assert run(karin, ME) == {"me": {"settings": expected}}
     assert Person.objects.get(pk=karin.person_id).contact_edited is True
 
 
 def test_a_field_left_out_stays_and_an_empty_one_is_cleared(cast):
     # given
     karin = cast["guardian"]
-    mutate(karin, SETTINGS_UPDATE, {"input": EVERYTHING | PREFERENCES})
+    run(karin, SETTINGS_UPDATE, {"input": EVERYTHING | PREFERENCES})
 
     # when
-    data = mutate(karin, SETTINGS_UPDATE, {"input": {"phone": "", "emailSystem": False}})
+    data = run(karin, SETTINGS_UPDATE, {"input": {"phone": "", "emailSystem": False}})
 
     # then
     assert data["settingsUpdate"]["settings"] == {
@@ -156,7 +139,7 @@ def test_a_field_left_out_stays_and_an_empty_one_is_cleared(cast):
 
 def test_text_is_stripped(cast):
     # when
-    data = mutate(
+    data = run(
         cast["guardian"],
         SETTINGS_UPDATE,
         {
@@ -182,7 +165,7 @@ def test_preferences_alone_leave_the_contact_details_to_the_register(cast):
     karin = cast["guardian"]
 
     # when
-    mutate(karin, SETTINGS_UPDATE, {"input": PREFERENCES})
+    run(karin, SETTINGS_UPDATE, {"input": PREFERENCES})
 
     # then
     assert Person.objects.get(pk=karin.person_id).contact_edited is False
@@ -207,7 +190,7 @@ def test_an_invalid_contact_detail_is_refused_and_nothing_saved(cast, field, val
     changes = {**EVERYTHING, **PREFERENCES, field: value}
 
     # when
-    data = mutate(cast["guardian"], SETTINGS_UPDATE, {"input": changes})
+    data = run(cast["guardian"], SETTINGS_UPDATE, {"input": changes})
 
     # then
     assert data["settingsUpdate"] == {
@@ -228,7 +211,7 @@ def test_no_address_is_kept_for_a_person_with_protected_identity(cast, field, va
     before = snapshot()
 
     # when
-    data = mutate(karin, SETTINGS_UPDATE, {"input": {"phone": "070-123 45 67", field: value}})
+    data = run(karin, SETTINGS_UPDATE, {"input": {"phone": "070-123 45 67", field: value}})
 
     # then
     assert data["settingsUpdate"] == {
@@ -250,9 +233,7 @@ def test_a_person_with_protected_identity_may_clear_an_address_and_set_a_phone(c
     Person.objects.filter(pk=karin.person_id).update(security_marking="Skyddad folkbokföring")
 
     # when
-    data = mutate(
-        karin, SETTINGS_UPDATE, {"input": {"streetAddress": "", "phone": "070-123 45 67"}}
-    )
+    data = run(karin, SETTINGS_UPDATE, {"input": {"streetAddress": "", "phone": "070-123 45 67"}})
 
     # then
     assert data["settingsUpdate"]["errors"] == []
@@ -267,7 +248,7 @@ def test_an_anonymous_visitor_changes_no_settings(cast):
     before = snapshot()
 
     # when
-    data = mutate(cast["anonymous"], SETTINGS_UPDATE, {"input": PREFERENCES})
+    data = run(cast["anonymous"], SETTINGS_UPDATE, {"input": PREFERENCES})
 
     # then
     assert data["settingsUpdate"] == {
@@ -292,7 +273,7 @@ def test_a_photo_is_stored_cleaned_and_served_to_its_owner_only(cast, settings, 
     karin = cast["guardian"]
 
     # when
-    data = mutate(karin, PHOTO_SET, {"input": {"photo": photo()}})
+    data = run(karin, PHOTO_SET, {"input": {"photo": photo()}})
 
     # then
     assert data["settingsPhotoSet"] == {"settings": {"photoUrl": "/media/photo"}, "errors": []}
@@ -312,11 +293,11 @@ def test_a_new_photo_replaces_the_old_file(cast, settings, tmp_path):
     # given
     settings.MEDIA_ROOT = tmp_path
     karin = cast["guardian"]
-    mutate(karin, PHOTO_SET, {"input": {"photo": photo()}})
+    run(karin, PHOTO_SET, {"input": {"photo": photo()}})
     old = AccountSettings.objects.get(user=karin).photo.name
 
     # when
-    mutate(karin, PHOTO_SET, {"input": {"photo": png()}})
+    run(karin, PHOTO_SET, {"input": {"photo": png()}})
 
     # then
     new = AccountSettings.objects.get(user=karin).photo.name
@@ -328,10 +309,10 @@ def test_removing_the_photo_deletes_it(cast, settings, tmp_path):
     # given
     settings.MEDIA_ROOT = tmp_path
     karin = cast["guardian"]
-    mutate(karin, PHOTO_SET, {"input": {"photo": photo()}})
+    run(karin, PHOTO_SET, {"input": {"photo": photo()}})
 
     # when
-    data = mutate(karin, PHOTO_SET, {"input": {"photo": None}})
+    data = run(karin, PHOTO_SET, {"input": {"photo": None}})
 
     # then
     assert data["settingsPhotoSet"] == {"settings": {"photoUrl": None}, "errors": []}
@@ -347,7 +328,7 @@ def test_a_pdf_named_like_a_photo_is_refused(cast, settings, tmp_path):
     before = snapshot()
 
     # when
-    data = mutate(cast["guardian"], PHOTO_SET, {"input": {"photo": pdf}})
+    data = run(cast["guardian"], PHOTO_SET, {"input": {"photo": pdf}})
 
     # then
     assert data["settingsPhotoSet"] == {
@@ -440,7 +421,7 @@ def test_the_wrong_terms_version_is_refused(cast, settings):
     before = snapshot()
 
     # when
-    data = mutate(per, TERMS_ACCEPT, {"input": {"version": "2020-01"}})
+    data = run(per, TERMS_ACCEPT, {"input": {"version": "2020-01"}})
 
     # then
     assert data["termsAccept"] == {
@@ -471,7 +452,7 @@ def test_accepting_the_current_terms_opens_everything(cast, settings):
     per = pending_guardian(cast)
 
     # when
-    data = mutate(per, TERMS_ACCEPT, {"input": {"version": settings.TERMS_VERSION}})
+    data = run(per, TERMS_ACCEPT, {"input": {"version": settings.TERMS_VERSION}})
 
     # then
     assert data["termsAccept"] == {
@@ -486,7 +467,7 @@ def test_accepting_the_current_terms_opens_everything(cast, settings):
         settings.TERMS_VERSION,
         True,
     )
-    assert mutate(reloaded, PUPILS) == {"pupils": {"edges": [{"node": {"name": "Alva Elev"}}]}}
+    assert run(reloaded, PUPILS) == {"pupils": {"edges": [{"node": {"name": "Alva Elev"}}]}}
 
 
 def test_new_terms_close_the_gate_again_until_accepted(cast, settings):
@@ -516,7 +497,7 @@ def test_media_answer_403_while_the_terms_are_pending(work, settings, tmp_path):
     assert (log.status_code, own.status_code) == (403, 403)
 
     # when
-    mutate(per, TERMS_ACCEPT, {"input": {"version": settings.TERMS_VERSION}})
+    run(per, TERMS_ACCEPT, {"input": {"version": settings.TERMS_VERSION}})
 
     # then
     assert client_for(per).get(f"/media/learning-log/{image.pk}").status_code == 200
@@ -532,7 +513,7 @@ def test_an_import_leaves_the_contact_details_a_person_edited(settings):
     karin = User.objects.get(username="karin@vh.exempelby.example.com")
     User.objects.filter(pk=karin.pk).update(terms_version=settings.TERMS_VERSION)
     karin.refresh_from_db()
-    mutate(
+    run(
         karin,
         SETTINGS_UPDATE,
         {
@@ -588,7 +569,7 @@ def test_an_import_drops_an_edited_address_once_the_person_is_protected(settings
     karin = User.objects.get(username="karin@vh.exempelby.example.com")
     User.objects.filter(pk=karin.pk).update(terms_version=settings.TERMS_VERSION)
     karin.refresh_from_db()
-    mutate(
+    run(
         karin,
         SETTINGS_UPDATE,
         {
@@ -668,7 +649,7 @@ def test_signing_in_opens_nothing_else_in_the_same_request(work):
 
 def test_a_locality_longer_than_the_register_holds_is_refused(cast):
     # when
-    data = mutate(cast["guardian"], SETTINGS_UPDATE, {"input": {"locality": "Å" * 101}})
+    data = run(cast["guardian"], SETTINGS_UPDATE, {"input": {"locality": "Å" * 101}})
 
     # then
     assert data["settingsUpdate"]["errors"] == [
@@ -682,7 +663,7 @@ def test_a_locality_longer_than_the_register_holds_is_refused(cast):
 
 def test_showing_details_to_families_leaves_them_to_the_register(cast):
     # when
-    mutate(cast["guardian"], SETTINGS_UPDATE, {"input": {"visibleToFamilies": True}})
+    run(cast["guardian"], SETTINGS_UPDATE, {"input": {"visibleToFamilies": True}})
 
     # then
     person = cast["guardian"].person

@@ -17,6 +17,7 @@ from django.test import Client
 from PIL import ExifTags, Image
 
 from core.models import LearningLogEntry, LearningLogImage
+from tests.graphql import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,6 @@ def photo_with_gps() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 6), "orange").save(buffer, "JPEG", exif=exif)
     return buffer.getvalue()
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def post_entry(client: Client, pupil_id: str, picture: SimpleUploadedFile):

@@ -1,8 +1,10 @@
-"""A development plan at a glance, loaded in batches: a constant number of queries.
+"""The plan and group overviews: a development plan at a glance, and a class's lines.
 
+A plan's overview is loaded in batches: a constant number of queries.
 `DevelopmentPlan.overview` is asked for once per plan on a page (a guardian
 with two children, a teacher's class); a DataLoader gathers every plan of
-the request and answers them all with four queries.
+the request and answers them all with four queries. `Group.overview` is
+one line per pupil, built from the rows of `core.selectors.overview`.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from core.models import DevelopmentPlan, GoalStatus, PlanState
 from core.selectors.overview import Progress, PupilRow, goal_counts, plan_progress
 from permissions.relations import Viewer
 from permissions.rules import display_name
+from schema.common import PersonName
 from schema.context import Info, viewer
-from schema.pages.common import PersonName
-from schema.pages.curriculum import PlanTemplateType
-from schema.pages.enums import GoalStatusEnum, PlanStateEnum, QuestionRoleEnum
+from schema.enums import GoalStatusEnum, PlanStateEnum, QuestionRoleEnum
+from schema.teaching.types import PlanTemplateType
 
 if TYPE_CHECKING:
-    from schema.pages.plans import DevelopmentPlanType
+    from schema.plans.types import DevelopmentPlanType
     from schema.roster.types import PupilType
 
 
@@ -164,7 +166,7 @@ class PupilOverview:
         return self.row.pupil  # type: ignore[return-value]
 
     @strawberry.field(description="The term's development plan as a full node.")
-    def plan(self) -> Annotated[DevelopmentPlanType, strawberry.lazy("schema.pages.plans")] | None:
+    def plan(self) -> Annotated[DevelopmentPlanType, strawberry.lazy("schema.plans.types")] | None:
         return self.row.plan  # type: ignore[return-value]
 
 

@@ -1,4 +1,4 @@
-"""Development plans (IUP): answers, goals on the ladder, and the overview."""
+"""Development plans (IUP): answers, read confirmations, goals on the ladder."""
 
 from __future__ import annotations
 
@@ -17,16 +17,16 @@ from core.models import (
     ReadConfirmation,
 )
 from core.selectors import pages
+from schema.common import person_field
 from schema.context import Info, scoped
-from schema.pages.common import person_field
-from schema.pages.curriculum import (
+from schema.enums import GoalStatusEnum, PlanStateEnum, QuestionRoleEnum
+from schema.overview.types import PlanOverview, plan_overview_loader
+from schema.teaching.types import (
     KnowledgeRequirementType,
     PlanTemplateType,
     PreparationQuestionType,
     SubjectType,
 )
-from schema.pages.enums import GoalStatusEnum, PlanStateEnum, QuestionRoleEnum
-from schema.pages.overview import PlanOverview, plan_overview_loader
 
 if TYPE_CHECKING:
     from schema.roster.types import PupilType

@@ -1,4 +1,4 @@
-"""Mutations of written assessments, the learning log and the blogs.
+"""Mutations of written assessments and the learning log.
 
 Pictures arrive as multipart uploads (the GraphQL multipart request spec);
 the services check them by their content, whatever they are called.
@@ -10,14 +10,13 @@ import strawberry
 import strawberry_django
 from strawberry.file_uploads import Upload
 
-from core.models import BlogKind, Prognosis
-from core.services import assessments, blogs, learning
+from core.models import Prognosis
+from core.services import assessments, learning
 from core.services.assessments import AssessmentRow, RowResult
 from schema.context import Info
+from schema.enums import PrognosisEnum
 from schema.errors import UserError
-from schema.pages.blogs import BlogPostType
-from schema.pages.enums import BlogKindEnum, PrognosisEnum
-from schema.pages.learning import (
+from schema.learning.types import (
     LearningLogCommentType,
     LearningLogEntryType,
     WrittenAssessmentType,
@@ -25,12 +24,6 @@ from schema.pages.learning import (
 from schema.payloads import perform, pk, pks, shown_as, user_error
 
 ERRORS = "Empty on success; otherwise why nothing was changed."
-OWNER_TYPES = {
-    BlogKind.GROUP: "Group",
-    BlogKind.DOCUMENTATION: "Group",
-    BlogKind.SCHOOL: "School",
-    BlogKind.PRIVATE: "Pupil",
-}
 
 
 @strawberry.input(description="A written assessment to create or edit, maybe publish.")
@@ -103,19 +96,6 @@ class LearningLogCommentCreateInput:
     text: str = strawberry.field(description="The comment.")
 
 
-@strawberry.input(description="A blog post with photos.")
-class BlogPostCreateInput:
-    kind: BlogKindEnum = strawberry.field(description="Which blog.")
-    owner_id: strawberry.ID = strawberry.field(
-        description="The Group (class or documentation), School or Pupil (private) it is in."
-    )
-    title: str = strawberry.field(description="The title.")
-    body: str = strawberry.field(description="The text.")
-    images: list[Upload] = strawberry.field(
-        default_factory=list, description="Photos (JPEG, PNG, WebP or GIF), at most 10."
-    )
-
-
 @strawberry.type(description="The assessment after the change, or why nothing changed.")
 class WrittenAssessmentPayload:
     assessment: WrittenAssessmentType | None = strawberry.field(description="Null on error.")
@@ -149,12 +129,6 @@ class LearningLogCommentPayload:
     errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.type(description="The new post, or why nothing changed.")
-class BlogPostPayload:
-    post: BlogPostType | None = strawberry.field(description="Null on error.")
-    errors: list[UserError] = strawberry.field(description=ERRORS)
-
-
 def _row(gid: strawberry.ID, result: RowResult) -> WrittenAssessmentRowResult:
     errors = [] if result.error is None else [user_error(result.error)]
     return WrittenAssessmentRowResult(
@@ -177,7 +151,7 @@ def _rows(rows: list[WrittenAssessmentRowInput]) -> list[AssessmentRow]:
 
 
 @strawberry.type
-class RecordMutation:
+class LearningMutation:
     @strawberry_django.mutation(
         description="Create or edit a written assessment (teachers of the subject); "
         "publishing shows it to pupil and guardians."
@@ -301,21 +275,3 @@ class RecordMutation:
         return LearningLogCommentPayload(
             comment=shown_as(LearningLogCommentType, comment), errors=errors
         )
-
-    @strawberry_django.mutation(
-        description="Post to a class, documentation, school or private blog."
-    )
-    def blog_post_create(self, info: Info, input: BlogPostCreateInput) -> BlogPostPayload:
-        kind = BlogKind(input.kind.value)
-        post, errors = perform(
-            info,
-            lambda actor: blogs.blog_post_create(
-                actor=actor,
-                kind=kind,
-                owner_id=pk(input.owner_id, OWNER_TYPES[kind], "ownerId"),
-                title=input.title,
-                body=input.body,
-                images=input.images,
-            ),
-        )
-        return BlogPostPayload(post=shown_as(BlogPostType, post), errors=errors)

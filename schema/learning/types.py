@@ -12,11 +12,11 @@ from strawberry import relay
 
 from core.models import LearningLogComment, LearningLogEntry, LearningLogImage, WrittenAssessment
 from core.selectors import pages
+from schema.common import person_field
 from schema.context import scoped
-from schema.pages.common import person_field
-from schema.pages.curriculum import SubjectType
-from schema.pages.enums import PrognosisEnum
-from schema.pages.plans import GoalType
+from schema.enums import PrognosisEnum
+from schema.plans.types import GoalType
+from schema.teaching.types import SubjectType
 
 if TYPE_CHECKING:
     from schema.roster.types import PupilType

@@ -10,9 +10,9 @@ from strawberry import relay
 
 from core.models import BlogImage, BlogPost
 from core.selectors import pages
+from schema.common import person_field
 from schema.context import scoped
-from schema.pages.common import person_field
-from schema.pages.enums import BlogKindEnum
+from schema.enums import BlogKindEnum
 
 
 @strawberry_django.type(BlogImage, name="BlogImage", description="A photo in a post.")

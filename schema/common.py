@@ -1,4 +1,8 @@
-"""Pieces every page type shares: scoping helpers and people's names."""
+"""People's names as every area shows them: `PersonName` and `person_field`.
+
+The plans, learning, blogs, teaching, overview and notices areas all name
+people, so this sits beside `schema/enums.py` rather than in one area.
+"""
 
 from __future__ import annotations
 

@@ -14,10 +14,10 @@ import strawberry_django
 from core.models import GoalStatus, QuestionRole
 from core.services import goals, plans
 from schema.context import Info
+from schema.enums import GoalStatusEnum, QuestionRoleEnum
 from schema.errors import UserError
-from schema.pages.enums import GoalStatusEnum, QuestionRoleEnum
-from schema.pages.plans import AnswerType, DevelopmentPlanType, GoalType, ReadConfirmationType
 from schema.payloads import perform, pk, pks, shown_as
+from schema.plans.types import AnswerType, DevelopmentPlanType, GoalType, ReadConfirmationType
 
 ERRORS = "Empty on success; otherwise why nothing was changed."
 

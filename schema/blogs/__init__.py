@@ -1,0 +1,1 @@
+"""Blog posts: class, school and private blogs, and preschool documentation."""

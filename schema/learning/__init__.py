@@ -1,0 +1,1 @@
+"""Written assessments, learning-log entries and comments."""

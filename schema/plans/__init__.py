@@ -1,0 +1,1 @@
+"""Development plans (IUP): answers, read confirmations, goals."""

@@ -1,0 +1,1 @@
+"""Teaching plans (LPP), assessment matrices and the curriculum."""
