@@ -7,6 +7,7 @@ Each resolver decodes ids and calls one service in `core.services.plans` or
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 import strawberry_django
@@ -237,13 +238,7 @@ class PlanMutation:
             lambda actor: goals.goal_propose(
                 actor=actor,
                 plan_id=pk(input.plan_id, PLAN, "planId"),
-                text_=input.text,
-                activities=input.activities,
-                responsible=input.responsible,
-                subject_ids=pks(input.subject_ids, "Subject", "subjectIds"),
-                requirement_ids=pks(
-                    input.requirement_ids, "KnowledgeRequirement", "requirementIds"
-                ),
+                **_goal_fields(input),
             ),
         )
         return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
@@ -256,13 +251,7 @@ class PlanMutation:
                 actor=actor,
                 goal_id=pk(input.goal_id, GOAL, "goalId"),
                 version=input.version,
-                text_=input.text,
-                activities=input.activities,
-                responsible=input.responsible,
-                subject_ids=pks(input.subject_ids, "Subject", "subjectIds"),
-                requirement_ids=pks(
-                    input.requirement_ids, "KnowledgeRequirement", "requirementIds"
-                ),
+                **_goal_fields(input),
             ),
         )
         return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
@@ -292,3 +281,14 @@ class PlanMutation:
             ),
         )
         return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
+
+
+def _goal_fields(input: GoalProposeInput | GoalUpdateInput) -> dict[str, Any]:
+    """What a proposal and an edit of a goal both send, ids decoded."""
+    return {
+        "text_": input.text,
+        "activities": input.activities,
+        "responsible": input.responsible,
+        "subject_ids": pks(input.subject_ids, "Subject", "subjectIds"),
+        "requirement_ids": pks(input.requirement_ids, "KnowledgeRequirement", "requirementIds"),
+    }
