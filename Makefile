@@ -12,7 +12,7 @@ AUDIT := tests/audit
 AUDIT_STAMP := $(AUDIT)/node_modules/.package-lock.json
 NPM := $(shell command -v npm)
 
-.PHONY: help venv run serve test lint schema bench clean
+.PHONY: help venv run serve test lint schema bench access-check clean
 
 ## help: list the tasks
 help:
@@ -51,6 +51,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(MANAGE) makemigrations --check --dry-run
+
+## access-check: import the demo municipality twice, then check every access row against the relations
+access-check: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo_data --pupils $(DEMO_PUPILS)
+	$(MANAGE) demo_data --pupils $(DEMO_PUPILS)
+	$(MANAGE) access_repair --check --scopes
 
 ## schema: regenerate schema.graphql from the code
 schema: $(STAMP)

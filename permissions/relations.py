@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -24,7 +25,6 @@ from core.models import (
     Duty,
     DutyRole,
     Group,
-    GroupMembership,
     Guardianship,
     Pupil,
     PupilMentor,
@@ -35,11 +35,13 @@ from core.models import (
     User,
     active_on,
 )
+from permissions.access import STAFF, flush
 from permissions.codenames import Grant
-from permissions.models import GroupGrant, OrganisationGrant, PupilGrant, SchoolGrant
+from permissions.models import Access, GroupGrant, OrganisationGrant, SchoolGrant
 
 Viewer = User | AnonymousUser
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 ADULT_AGE = 18
 # Duties that carry a school-wide role without a separate grant.
 DUTY_ROLES = {
@@ -163,96 +165,63 @@ def school_ids_with(
     )
 
 
+def access_rows(viewer: Viewer, day: dt.date) -> QuerySet[Access]:
+    """The viewer's stored access rows that hold on `day` (`permissions.access`)."""
+    flush()
+    mine = Q(user_id=viewer.pk)
+    if person := person_of(viewer):
+        mine |= Q(person_id=person)
+    return Access.objects.filter(mine, first_day__lte=day, last_day__gte=day)
+
+
+def _scope(
+    viewer: Viewer, day: dt.date | None, model: type[M], kind: str, roles: frozenset[str] | None
+) -> QuerySet[M]:
+    """`model` rows the viewer holds any of `roles` toward (any role when None)."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return model._default_manager.none()
+    rows = access_rows(viewer, day or today()).filter(**KINDS[kind])
+    if roles is not None:
+        rows = rows.filter(role__in=sorted(roles))
+    return model._default_manager.filter(pk__in=rows.values(f"{kind}_id"))
+
+
+# What each kind of row names (`permissions.models.Access`).
+KINDS: dict[str, dict[str, bool]] = {
+    "pupil": {"pupil__isnull": False},
+    "group": {"group__isnull": False},
+    # Rows toward a group name its school too: a group's family or staff see its school.
+    "school": {"pupil__isnull": True, "school__isnull": False},
+}
+_FAMILY_AND_TEACHERS = frozenset({Role.PUPIL, Role.GUARDIAN, Role.TEACHER, Role.MENTOR})
+_LEADERS = frozenset({Role.PRINCIPAL, Role.SCHOOL_ADMIN})
+# The roles behind each scope; the docstrings say who they are.
+CLASS_LIST_ROLES = _FAMILY_AND_TEACHERS | _LEADERS | {Role.STUDENT_HEALTH}
+CLASSROOM_ROLES = _FAMILY_AND_TEACHERS | _LEADERS
+DRAFT_ROLES = frozenset({Role.TEACHER, Role.MENTOR})
+SCHOOL_BLOG_ROLES = CLASSROOM_ROLES | {STAFF}
+
+
 def visible_pupils(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Pupil]:
     """Every pupil whose page the viewer may read on `day`, as one query."""
-    return memo(viewer, ("pupils", day), lambda: _visible_pupils(viewer, day or today()))
-
-
-def _visible_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
-    if not viewer.is_authenticated or not viewer.is_active:
-        return Pupil.objects.none()
-    person = person_of(viewer)
-    members = GroupMembership.objects.filter(active_on(day))
-    ids = (
-        Pupil.objects.filter(person_id=person or 0)
-        .values("pk")
-        .union(guardian_pupil_ids(viewer, day))
-        .union(members.filter(group_id__in=taught_group_ids(viewer, day)).values("pupil_id"))
-        .union(PupilMentor.objects.filter(active_on(day), staff_id=person or 0).values("pupil_id"))
-        .union(
-            Pupil.objects.filter(
-                school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day)
-            ).values("pk")
-        )
-        .union(
-            PupilGrant.objects.filter(
-                user_id=viewer.pk, permission__codename=Grant.PUPIL_SHARE
-            ).values("content_object_id")
-        )
-    )
-    return Pupil.objects.filter(pk__in=ids)
+    return memo(viewer, ("pupils", day), lambda: _scope(viewer, day, Pupil, "pupil", None))
 
 
 def visible_groups(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Group]:
     """Groups whose class list the viewer may see: own, children's, taught, school-wide."""
-    return memo(viewer, ("groups", day), lambda: _visible_groups(viewer, day or today()))
-
-
-def _visible_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
-    if not viewer.is_authenticated:
-        return Group.objects.none()
-    own_pupils = (
-        Pupil.objects.filter(person_id=person_of(viewer) or 0)
-        .values("pk")
-        .union(guardian_pupil_ids(viewer, day))
+    return memo(
+        viewer, ("groups", day), lambda: _scope(viewer, day, Group, "group", CLASS_LIST_ROLES)
     )
-    ids = (
-        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils)
-        .values("group_id")
-        .union(taught_group_ids(viewer, day))
-        .union(
-            Group.objects.filter(
-                school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day)
-            ).values("pk")
-        )
-    )
-    return Group.objects.filter(pk__in=ids)
 
 
 def visible_schools(viewer: Viewer, day: dt.date | None = None) -> QuerySet[School]:
     """Schools the viewer belongs to in any role, analytics included."""
-    return memo(viewer, ("schools", day), lambda: _visible_schools(viewer, day or today()))
-
-
-def _visible_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
-    if not viewer.is_authenticated:
-        return School.objects.none()
-    duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer) or 0)
-    ids = (
-        visible_groups(viewer, day)
-        .values("school_id")
-        .union(school_ids_with(viewer, (*PUPIL_READING_GRANTS, Grant.ANALYTICS), day))
-        .union(duties.values("school_id"))
-    )
-    return School.objects.filter(pk__in=ids)
+    return memo(viewer, ("schools", day), lambda: _scope(viewer, day, School, "school", None))
 
 
 def draft_reader_pupils(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Pupil]:
     """Pupils whose unpublished assessment drafts the viewer reads: taught or mentored."""
-    return memo(viewer, ("drafts", day), lambda: _draft_reader_pupils(viewer, day or today()))
-
-
-def _draft_reader_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
-    if not viewer.is_authenticated or not viewer.is_active:
-        return Pupil.objects.none()
-    members = GroupMembership.objects.filter(active_on(day))
-    mentees = PupilMentor.objects.filter(active_on(day), staff_id=person_of(viewer) or 0)
-    ids = (
-        members.filter(group_id__in=taught_group_ids(viewer, day))
-        .values("pupil_id")
-        .union(mentees.values("pupil_id"))
-    )
-    return Pupil.objects.filter(pk__in=ids)
+    return memo(viewer, ("drafts", day), lambda: _scope(viewer, day, Pupil, "pupil", DRAFT_ROLES))
 
 
 def blog_groups(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Group]:
@@ -262,43 +231,18 @@ def blog_groups(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Group]:
     and the school's principal and administrators; not the student-health
     team or analytics, whose roles do not reach the classroom.
     """
-    return memo(viewer, ("blogs", day), lambda: _blog_groups(viewer, day or today()))
-
-
-def _blog_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
-    if not viewer.is_authenticated or not viewer.is_active:
-        return Group.objects.none()
-    own_pupils = (
-        Pupil.objects.filter(person_id=person_of(viewer) or 0)
-        .values("pk")
-        .union(guardian_pupil_ids(viewer, day))
+    return memo(
+        viewer, ("blogs", day), lambda: _scope(viewer, day, Group, "group", CLASSROOM_ROLES)
     )
-    leading = school_ids_with(viewer, (Grant.PRINCIPAL, Grant.SCHOOL_ADMIN), day)
-    ids = (
-        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils)
-        .values("group_id")
-        .union(taught_group_ids(viewer, day))
-        .union(Group.objects.filter(school_id__in=leading).values("pk"))
-    )
-    return Group.objects.filter(pk__in=ids)
 
 
 def blog_schools(viewer: Viewer, day: dt.date | None = None) -> QuerySet[School]:
     """Schools whose school blog the viewer reads: the school's families and staff."""
-    return memo(viewer, ("school blogs", day), lambda: _blog_schools(viewer, day or today()))
-
-
-def _blog_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
-    if not viewer.is_authenticated or not viewer.is_active:
-        return School.objects.none()
-    duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer) or 0)
-    ids = (
-        blog_groups(viewer, day)
-        .values("school_id")
-        .union(school_ids_with(viewer, (Grant.PRINCIPAL, Grant.SCHOOL_ADMIN), day))
-        .union(duties.values("school_id"))
+    return memo(
+        viewer,
+        ("school blogs", day),
+        lambda: _scope(viewer, day, School, "school", SCHOOL_BLOG_ROLES),
     )
-    return School.objects.filter(pk__in=ids)
 
 
 def staff_roles_anywhere(viewer: Viewer, day: dt.date | None = None) -> bool:

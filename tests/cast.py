@@ -44,6 +44,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -306,8 +307,17 @@ def signed_in(cast: Cast) -> list[int]:
 
 def end_guardianship(cast: Cast) -> None:
     """Karin's custody of Alva ended yesterday."""
-    yesterday = timezone.localdate() - dt.timedelta(days=1)
-    Guardianship.objects.filter(guardian=user(cast, "guardian").person).update(end_date=yesterday)
+    end_guardianships(Guardianship.objects.filter(guardian=user(cast, "guardian").person))
+
+
+def end_guardianships(rows: QuerySet[Guardianship]) -> None:
+    """The guardianships ended yesterday, saved one by one as the admin does.
+
+    A save (not `update()`) is what keeps the access rows: `permissions.access`.
+    """
+    for guardianship in rows:
+        guardianship.end_date = timezone.localdate() - dt.timedelta(days=1)
+        guardianship.save(update_fields=["end_date"])
 
 
 def table(text: str, members: tuple[str, ...]) -> dict[str, dict[str, bool]]:

@@ -7,7 +7,6 @@ the services as another user, and reads what each socket is sent.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from core.selectors import notices
 from core.services import plans
 from core.services.tokens import token_create, token_revoke
 from schema.notices import subscriptions
+from tests.cast import end_guardianships
 from tests.sockets import closing, open_socket, send, signed_in_client
 from tests.workflows import Work
 
@@ -180,9 +180,7 @@ async def test_many_sockets_of_one_user_all_light_up(work):
 
 
 def _end_guardianship(work: Work) -> None:
-    Guardianship.objects.filter(pupil=work.cast.alva).update(
-        end_date=dt.date.today() - dt.timedelta(days=1)
-    )
+    end_guardianships(Guardianship.objects.filter(pupil=work.cast.alva))
 
 
 async def test_signing_out_closes_a_browser_badge_socket(work):

@@ -23,6 +23,7 @@ from core.importers.ss12000.organisations import OrganisationSteps
 from core.importers.ss12000.persons import PersonSteps
 from core.importers.ss12000.staff import StaffSteps
 from core.models import Group, Pupil, School
+from permissions import access
 
 
 def import_dataset(
@@ -30,7 +31,7 @@ def import_dataset(
 ) -> ImportReport:
     """Import `dataset` in one transaction and return what changed."""
     importer = Importer(dataset, today=today or dt.date.today(), progress=progress)
-    with transaction.atomic():
+    with transaction.atomic(), access.rebuilt_after():
         importer.run()
     return importer.report
 

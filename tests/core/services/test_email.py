@@ -32,7 +32,7 @@ from core.models import (
 )
 from core.models import NoticeKind as Kind
 from core.services.email import NOTHING_LEFT, digest_backoff, digests_queue, digests_send
-from tests.cast import Cast
+from tests.cast import Cast, end_guardianships
 
 pytestmark = pytest.mark.django_db
 
@@ -362,9 +362,7 @@ def test_a_person_with_an_unsent_digest_gets_no_second_one(cast, settings, now):
 def test_a_notice_about_a_pupil_no_longer_readable_is_not_mailed(cast, now):
     # given
     lost = notice(cast, "Nytt mål")
-    Guardianship.objects.filter(pupil=cast.alva).update(
-        end_date=timezone.localdate() - dt.timedelta(days=1)
-    )
+    end_guardianships(Guardianship.objects.filter(pupil=cast.alva))
 
     # when
     queued = digests_queue(now=now)
@@ -377,9 +375,7 @@ def test_access_lost_after_queuing_closes_the_digest_without_mail(cast, now):
     # given
     notice(cast, "Nytt mål")
     digests_queue(now=now)
-    Guardianship.objects.filter(pupil=cast.alva).update(
-        end_date=timezone.localdate() - dt.timedelta(days=1)
-    )
+    end_guardianships(Guardianship.objects.filter(pupil=cast.alva))
 
     # when
     result = digests_send(now=now)

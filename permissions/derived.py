@@ -1,0 +1,136 @@
+"""The scopes as the roster relations give them on one day: the oracle of the access table.
+
+These are the first design's scopes, unions of subqueries over the dated
+relations and the grants, composed anew for every call. The service reads
+the stored access rows instead (`permissions.relations`, kept by
+`permissions.access`); tests compare the two on random roster histories
+after every kind of change, and `manage.py access_repair --check` in CI
+compares them after the demo import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from core.models import Duty, Group, GroupMembership, Pupil, PupilMentor, School, active_on
+from permissions.codenames import Grant
+from permissions.models import PupilGrant
+from permissions.relations import (
+    PUPIL_READING_GRANTS,
+    Viewer,
+    guardian_pupil_ids,
+    person_of,
+    school_ids_with,
+    taught_group_ids,
+)
+
+
+def visible_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
+    """Pupils whose page the viewer reads: self, children, taught, mentored, led, shared."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Pupil.objects.none()
+    person = person_of(viewer)
+    members = GroupMembership.objects.filter(active_on(day))
+    ids = (
+        Pupil.objects.filter(person_id=person or 0)
+        .values("pk")
+        .union(guardian_pupil_ids(viewer, day))
+        .union(members.filter(group_id__in=taught_group_ids(viewer, day)).values("pupil_id"))
+        .union(PupilMentor.objects.filter(active_on(day), staff_id=person or 0).values("pupil_id"))
+        .union(
+            Pupil.objects.filter(
+                school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day)
+            ).values("pk")
+        )
+        .union(
+            PupilGrant.objects.filter(
+                user_id=viewer.pk, permission__codename=Grant.PUPIL_SHARE
+            ).values("content_object_id")
+        )
+    )
+    return Pupil.objects.filter(pk__in=ids)
+
+
+def visible_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
+    """Groups whose class list the viewer may see: own, children's, taught, school-wide."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Group.objects.none()
+    own_pupils = (
+        Pupil.objects.filter(person_id=person_of(viewer) or 0)
+        .values("pk")
+        .union(guardian_pupil_ids(viewer, day))
+    )
+    ids = (
+        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils)
+        .values("group_id")
+        .union(taught_group_ids(viewer, day))
+        .union(
+            Group.objects.filter(
+                school_id__in=school_ids_with(viewer, PUPIL_READING_GRANTS, day)
+            ).values("pk")
+        )
+    )
+    return Group.objects.filter(pk__in=ids)
+
+
+def visible_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
+    """Schools the viewer belongs to in any role, analytics included."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return School.objects.none()
+    duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer) or 0)
+    ids = (
+        visible_groups(viewer, day)
+        .values("school_id")
+        .union(school_ids_with(viewer, (*PUPIL_READING_GRANTS, Grant.ANALYTICS), day))
+        .union(duties.values("school_id"))
+    )
+    return School.objects.filter(pk__in=ids)
+
+
+def draft_reader_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
+    """Pupils whose assessment drafts the viewer reads: taught or mentored."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Pupil.objects.none()
+    members = GroupMembership.objects.filter(active_on(day))
+    mentees = PupilMentor.objects.filter(active_on(day), staff_id=person_of(viewer) or 0)
+    ids = (
+        members.filter(group_id__in=taught_group_ids(viewer, day))
+        .values("pupil_id")
+        .union(mentees.values("pupil_id"))
+    )
+    return Pupil.objects.filter(pk__in=ids)
+
+
+def blog_groups(viewer: Viewer, day: dt.date) -> QuerySet[Group]:
+    """Groups whose blog the viewer reads: families, staff, principals and administrators."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Group.objects.none()
+    own_pupils = (
+        Pupil.objects.filter(person_id=person_of(viewer) or 0)
+        .values("pk")
+        .union(guardian_pupil_ids(viewer, day))
+    )
+    leading = school_ids_with(viewer, (Grant.PRINCIPAL, Grant.SCHOOL_ADMIN), day)
+    ids = (
+        GroupMembership.objects.filter(active_on(day), pupil_id__in=own_pupils)
+        .values("group_id")
+        .union(taught_group_ids(viewer, day))
+        .union(Group.objects.filter(school_id__in=leading).values("pk"))
+    )
+    return Group.objects.filter(pk__in=ids)
+
+
+def blog_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
+    """Schools whose school blog the viewer reads: the school's families and staff."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return School.objects.none()
+    duties = Duty.objects.filter(active_on(day), person_id=person_of(viewer) or 0)
+    ids = (
+        blog_groups(viewer, day)
+        .values("school_id")
+        .union(school_ids_with(viewer, (Grant.PRINCIPAL, Grant.SCHOOL_ADMIN), day))
+        .union(duties.values("school_id"))
+    )
+    return School.objects.filter(pk__in=ids)
