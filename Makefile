@@ -69,6 +69,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/group_overview.py
 	$(BIN)/python bench/summaries.py
 	$(BIN)/python bench/notice_badge.py
+	$(BIN)/python bench/pages.py
 
 ## clean: remove the virtualenv, the demo database and caches
 clean:

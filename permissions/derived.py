@@ -14,11 +14,21 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from core.models import Duty, Group, GroupMembership, Pupil, PupilMentor, School, active_on
+from core.models import (
+    Duty,
+    Group,
+    GroupMembership,
+    Pupil,
+    PupilMentor,
+    School,
+    StaffRole,
+    active_on,
+)
 from permissions.codenames import Grant
 from permissions.models import PupilGrant
 from permissions.relations import (
     PUPIL_READING_GRANTS,
+    Role,
     Viewer,
     guardian_pupil_ids,
     person_of,
@@ -134,3 +144,88 @@ def blog_schools(viewer: Viewer, day: dt.date) -> QuerySet[School]:
         .union(duties.values("school_id"))
     )
     return School.objects.filter(pk__in=ids)
+
+
+def role_of(viewer: Viewer, pupil: Pupil, day: dt.date) -> frozenset[Role]:
+    """Every role the viewer holds toward `pupil` on `day`."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return frozenset()
+    roles: set[Role] = set()
+    if pupil.person_id == person_of(viewer):
+        roles.add(Role.PUPIL)
+    if guardian_pupil_ids(viewer, day).filter(pupil_id=pupil.pk).exists():
+        roles.add(Role.GUARDIAN)
+    roles |= _staff_roles(viewer, pupil, day)
+    roles |= _school_roles(viewer, pupil, day)
+    shares = PupilGrant.objects.filter(
+        user_id=viewer.pk, content_object_id=pupil.pk, permission__codename=Grant.PUPIL_SHARE
+    )
+    if shares.exists():
+        roles.add(Role.SHARED)
+    return frozenset(roles)
+
+
+def _staff_roles(viewer: Viewer, pupil: Pupil, day: dt.date) -> set[Role]:
+    groups = GroupMembership.objects.filter(active_on(day), pupil_id=pupil.pk).values("group_id")
+    teaching = taught_group_ids(viewer, day, StaffRole.TEACHER)
+    roles: set[Role] = set()
+    if Group.objects.filter(pk__in=groups).filter(pk__in=teaching).exists():
+        roles.add(Role.TEACHER)
+    mentoring = taught_group_ids(viewer, day, StaffRole.MENTOR)
+    mentors = PupilMentor.objects.filter(
+        active_on(day), pupil_id=pupil.pk, staff_id=person_of(viewer)
+    )
+    if Group.objects.filter(pk__in=groups).filter(pk__in=mentoring).exists() or mentors.exists():
+        roles.add(Role.MENTOR)
+    return roles
+
+
+def _school_roles(viewer: Viewer, pupil: Pupil, day: dt.date) -> set[Role]:
+    by_grant = {
+        Grant.PRINCIPAL: Role.PRINCIPAL,
+        Grant.SCHOOL_ADMIN: Role.SCHOOL_ADMIN,
+        Grant.STUDENT_HEALTH: Role.STUDENT_HEALTH,
+    }
+    return {
+        role
+        for grant, role in by_grant.items()
+        if pupil.school_id is not None and holds(viewer, grant, pupil.school_id, day)
+    }
+
+
+def holds(viewer: Viewer, grant: Grant, school_id: int, day: dt.date) -> bool:
+    """Whether the viewer holds `grant` at the school (by grant or duty)."""
+    return School.objects.filter(
+        pk=school_id, pk__in=school_ids_with(viewer, (grant,), day)
+    ).exists()
+
+
+def group_roles(viewer: Viewer, group: Group, day: dt.date) -> frozenset[Role]:
+    """The viewer's roles toward a whole group."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return frozenset()
+    roles: set[Role] = set()
+    members = GroupMembership.objects.filter(active_on(day), group_id=group.pk)
+    if members.filter(pupil__person_id=person_of(viewer)).exists():
+        roles.add(Role.PUPIL)
+    if members.filter(pupil_id__in=guardian_pupil_ids(viewer, day)).exists():
+        roles.add(Role.GUARDIAN)
+    for role, staff_role in ((Role.TEACHER, StaffRole.TEACHER), (Role.MENTOR, StaffRole.MENTOR)):
+        taught = taught_group_ids(viewer, day, staff_role)
+        if Group.objects.filter(pk=group.pk, pk__in=taught).exists():
+            roles.add(role)
+    for grant, role in (
+        (Grant.PRINCIPAL, Role.PRINCIPAL),
+        (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
+        (Grant.ANALYTICS, Role.ANALYTICS),
+    ):
+        if holds(viewer, grant, group.school_id, day):
+            roles.add(role)
+    return frozenset(roles)
+
+
+def children(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
+    """Pupils the viewer holds guardian rights for on `day`."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(pk__in=guardian_pupil_ids(viewer, day))

@@ -199,12 +199,20 @@ _LEADERS = frozenset({Role.PRINCIPAL, Role.SCHOOL_ADMIN})
 CLASS_LIST_ROLES = _FAMILY_AND_TEACHERS | _LEADERS | {Role.STUDENT_HEALTH}
 CLASSROOM_ROLES = _FAMILY_AND_TEACHERS | _LEADERS
 DRAFT_ROLES = frozenset({Role.TEACHER, Role.MENTOR})
+GUARDIAN_ROLES = frozenset({Role.GUARDIAN})
 SCHOOL_BLOG_ROLES = CLASSROOM_ROLES | {STAFF}
 
 
 def visible_pupils(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Pupil]:
     """Every pupil whose page the viewer may read on `day`, as one query."""
     return memo(viewer, ("pupils", day), lambda: _scope(viewer, day, Pupil, "pupil", None))
+
+
+def children(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Pupil]:
+    """The pupils the viewer holds guardian rights for on `day`."""
+    return memo(
+        viewer, ("children", day), lambda: _scope(viewer, day, Pupil, "pupil", GUARDIAN_ROLES)
+    )
 
 
 def visible_groups(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Group]:

@@ -69,18 +69,18 @@ from core.models import (
     Person,
     PlanState,
     Pupil,
-    PupilMentor,
     School,
     StaffAssignment,
-    StaffRole,
     Subject,
     active_on,
 )
 from permissions.codenames import Capability, Grant
-from permissions.models import OrganisationGrant, PupilGrant
+from permissions.models import OrganisationGrant
 from permissions.relations import (
+    KINDS,
     Role,
     Viewer,
+    access_rows,
     guardian_pupil_ids,
     memo,
     person_of,
@@ -193,58 +193,38 @@ FAMILY_ROLES = frozenset({Role.PUPIL, Role.GUARDIAN})
 
 
 def role_of(viewer: Viewer, pupil: Pupil, day: dt.date | None = None) -> frozenset[Role]:
-    """Every role the viewer holds toward `pupil` on `day`."""
+    """Every role the viewer holds toward `pupil` on `day`: one lookup of the access rows."""
     if not viewer.is_authenticated or not viewer.is_active:
         return frozenset()
-    day = day or today()
-    roles: set[Role] = set()
-    if pupil.person_id == person_of(viewer):
-        roles.add(Role.PUPIL)
-    if guardian_pupil_ids(viewer, day).filter(pupil_id=pupil.pk).exists():
-        roles.add(Role.GUARDIAN)
-    roles |= _staff_roles(viewer, pupil, day)
-    roles |= _school_roles(viewer, pupil, day)
-    shares = PupilGrant.objects.filter(
-        user_id=viewer.pk, content_object_id=pupil.pk, permission__codename=Grant.PUPIL_SHARE
-    )
-    if shares.exists():
-        roles.add(Role.SHARED)
-    return frozenset(roles)
+    rows = access_rows(viewer, day or today()).filter(pupil_id=pupil.pk)
+    return frozenset(Role(role) for role in rows.values_list("role", flat=True).distinct())
 
 
-def _staff_roles(viewer: Viewer, pupil: Pupil, day: dt.date) -> set[Role]:
-    groups = GroupMembership.objects.filter(active_on(day), pupil_id=pupil.pk).values("group_id")
-    teaching = taught_group_ids(viewer, day, StaffRole.TEACHER)
-    roles: set[Role] = set()
-    if Group.objects.filter(pk__in=groups).filter(pk__in=teaching).exists():
-        roles.add(Role.TEACHER)
-    mentoring = taught_group_ids(viewer, day, StaffRole.MENTOR)
-    mentors = PupilMentor.objects.filter(
-        active_on(day), pupil_id=pupil.pk, staff_id=person_of(viewer)
-    )
-    if Group.objects.filter(pk__in=groups).filter(pk__in=mentoring).exists() or mentors.exists():
-        roles.add(Role.MENTOR)
-    return roles
+# The school-wide roles a grant gives, as the access rows name them.
+ROLE_OF_GRANT = {
+    Grant.PRINCIPAL: Role.PRINCIPAL,
+    Grant.SCHOOL_ADMIN: Role.SCHOOL_ADMIN,
+    Grant.STUDENT_HEALTH: Role.STUDENT_HEALTH,
+    Grant.ANALYTICS: Role.ANALYTICS,
+}
 
 
-def _school_roles(viewer: Viewer, pupil: Pupil, day: dt.date) -> set[Role]:
-    by_grant = {
-        Grant.PRINCIPAL: Role.PRINCIPAL,
-        Grant.SCHOOL_ADMIN: Role.SCHOOL_ADMIN,
-        Grant.STUDENT_HEALTH: Role.STUDENT_HEALTH,
-    }
-    return {
-        role
-        for grant, role in by_grant.items()
-        if pupil.school_id is not None and _holds(viewer, grant, pupil.school_id, day)
-    }
-
-
-def _holds(viewer: Viewer, grant: Grant, school_id: int, day: dt.date) -> bool:
+def holds(viewer: Viewer, grant: Grant, school_id: int, day: dt.date) -> bool:
     """Whether the viewer holds `grant` at the school (by grant or duty)."""
-    return School.objects.filter(
-        pk=school_id, pk__in=school_ids_with(viewer, (grant,), day)
-    ).exists()
+    return (school_id, ROLE_OF_GRANT[grant]) in school_roles(viewer, day)
+
+
+def school_roles(viewer: Viewer, day: dt.date | None = None) -> frozenset[tuple[int, str]]:
+    """(school, role) for every school-wide role the viewer holds (memoised, one query)."""
+    day = day or today()
+    return memo(viewer, ("school roles", day), lambda: _school_roles(viewer, day))
+
+
+def _school_roles(viewer: Viewer, day: dt.date) -> frozenset[tuple[int, str]]:
+    if not viewer.is_authenticated or not viewer.is_active:
+        return frozenset()
+    rows = access_rows(viewer, day).filter(**KINDS["school"], group__isnull=True)
+    return frozenset(rows.values_list("school_id", "role").distinct())
 
 
 # -- predicates, one per capability ---------------------------------------
@@ -357,7 +337,7 @@ def can_read_school_summary(viewer: Viewer, school: School) -> bool:
             (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
             (Grant.ANALYTICS, Role.ANALYTICS),
         )
-        if _holds(viewer, grant, school.pk, day)
+        if holds(viewer, grant, school.pk, day)
     }
     return allows(Capability.READ_SUMMARIES, roles)
 
@@ -375,32 +355,24 @@ def can_read_organisation_summary(viewer: Viewer, organisation: Organisation) ->
 
 
 def group_roles(viewer: Viewer, group: Group, day: dt.date | None = None) -> frozenset[Role]:
-    """The viewer's roles toward a whole group (memoised for the request)."""
+    """The viewer's roles toward a whole group (memoised for the request, one query)."""
     day = day or today()
     return memo(viewer, ("group roles", group.pk, day), lambda: _group_roles(viewer, group, day))
+
+
+# The roles toward a group that the table's group rows read (student health
+# reads pages, not classes).
+GROUP_ROLES = frozenset(
+    {Role.PUPIL, Role.GUARDIAN, Role.TEACHER, Role.MENTOR}
+    | {Role.PRINCIPAL, Role.SCHOOL_ADMIN, Role.ANALYTICS}
+)
 
 
 def _group_roles(viewer: Viewer, group: Group, day: dt.date) -> frozenset[Role]:
     if not viewer.is_authenticated or not viewer.is_active:
         return frozenset()
-    roles: set[Role] = set()
-    members = GroupMembership.objects.filter(active_on(day), group_id=group.pk)
-    if members.filter(pupil__person_id=person_of(viewer)).exists():
-        roles.add(Role.PUPIL)
-    if members.filter(pupil_id__in=guardian_pupil_ids(viewer, day)).exists():
-        roles.add(Role.GUARDIAN)
-    for role, staff_role in ((Role.TEACHER, StaffRole.TEACHER), (Role.MENTOR, StaffRole.MENTOR)):
-        taught = taught_group_ids(viewer, day, staff_role)
-        if Group.objects.filter(pk=group.pk, pk__in=taught).exists():
-            roles.add(role)
-    for grant, role in (
-        (Grant.PRINCIPAL, Role.PRINCIPAL),
-        (Grant.SCHOOL_ADMIN, Role.SCHOOL_ADMIN),
-        (Grant.ANALYTICS, Role.ANALYTICS),
-    ):
-        if _holds(viewer, grant, group.school_id, day):
-            roles.add(role)
-    return frozenset(roles)
+    rows = access_rows(viewer, day).filter(group_id=group.pk, role__in=sorted(GROUP_ROLES))
+    return frozenset(Role(role) for role in rows.values_list("role", flat=True).distinct())
 
 
 def subjects_taught(viewer: Viewer, pupil: Pupil, day: dt.date | None = None) -> set[int]:
@@ -434,7 +406,7 @@ def can_write_school_blog(viewer: Viewer, school: School, day: dt.date | None = 
     if not viewer.is_authenticated or not viewer.is_active:
         return False
     day = day or today()
-    if _holds(viewer, Grant.PRINCIPAL, school.pk, day) or _holds(
+    if holds(viewer, Grant.PRINCIPAL, school.pk, day) or holds(
         viewer, Grant.SCHOOL_ADMIN, school.pk, day
     ):
         return True

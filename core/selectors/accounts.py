@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from core.models import AccountSettings, ApiToken, Pupil, User
-from permissions.relations import Viewer, guardian_pupil_ids
+from permissions.relations import Viewer, children
 
 
 def account_settings(user: Viewer) -> AccountSettings:
@@ -24,7 +24,7 @@ def terms_pending(user: Viewer) -> bool:
 
 def children_of(user: Viewer) -> QuerySet[Pupil]:
     """The pupils the user holds guardian rights for today."""
-    return Pupil.objects.filter(pk__in=guardian_pupil_ids(user))
+    return children(user)
 
 
 def token_of(user: User, token_id: int) -> ApiToken | None:

@@ -8,7 +8,8 @@ and the services make them: end dates, a class change, guardian rights and
 consent, a birth date (an 18th birthday moving across the days looked at),
 a pupil changing school, grants given and taken back, relations deleted.
 After the set-up and after every change, every scope of every viewer on
-several days must be what `permissions.derived` composes from the relations.
+several days must be what `permissions.derived` composes from the relations,
+and so must every role toward every pupil, group and school.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from core.models import (
     StaffRole,
     User,
 )
-from permissions import access, derived, relations
+from permissions import access, derived, relations, rules
 from permissions.codenames import Grant
 from permissions.grants import grant_change
 from tests.cast import user as cast_user
@@ -52,6 +53,7 @@ D0 = dt.date(2026, 9, 1)
 PUPILS, GROUPS, SCHOOLS, PEOPLE = 4, 3, 2, 3
 SCOPES = (
     "visible_pupils",
+    "children",
     "visible_groups",
     "visible_schools",
     "draft_reader_pupils",
@@ -289,11 +291,26 @@ def scopes_of(module: Any, user: User, day: dt.date) -> dict[str, set[int]]:
     }
 
 
+def roles_of(module: Any, user: User, world: World, day: dt.date) -> dict[str, Any]:
+    """Every role toward every pupil, group and school, as `rules` or `derived` says."""
+    fresh = User.objects.get(pk=user.pk)
+    holds = rules.holds if module is rules else derived.holds
+    return {
+        "pupils": [module.role_of(fresh, pupil, day) for pupil in world.pupils],
+        "groups": [module.group_roles(fresh, group, day) for group in world.groups],
+        "schools": [
+            {grant for grant in rules.ROLE_OF_GRANT if holds(fresh, grant, school.pk, day)}
+            for school in world.schools
+        ],
+    }
+
+
 def assert_agrees(world: World, days: list[int]) -> None:
     for user in world.users:
         for n in days:
             day = D0 + dt.timedelta(days=n)
             assert scopes_of(relations, user, day) == scopes_of(derived, user, day), (user, day)
+            assert roles_of(rules, user, world, day) == roles_of(derived, user, world, day)
     assert not access.rebuild(dry_run=True)
 
 

@@ -12,6 +12,7 @@ from permissions import access, derived, relations
 
 SCOPES = (
     "visible_pupils",
+    "children",
     "visible_groups",
     "visible_schools",
     "draft_reader_pupils",

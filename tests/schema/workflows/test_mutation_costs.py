@@ -38,12 +38,12 @@ def test_an_answer_costs_a_fixed_number_of_queries(work):
         data = run(work.cast["pupil"], ANSWER_SAVE, {"input": answer})
 
     # then
-    assert (data["answerSave"]["errors"], len(captured)) == ([], 15), "\n".join(
+    assert (data["answerSave"]["errors"], len(captured)) == ([], 8), "\n".join(
         q["sql"] for q in captured
     )
 
 
-@pytest.mark.parametrize(("size", "queries"), [(2, 41), (6, 117)])
+@pytest.mark.parametrize(("size", "queries"), [(2, 27), (6, 75)])
 def test_a_class_save_costs_a_fixed_number_of_queries_per_pupil(work, size, queries):
     # given
     for _ in range(size - 2):
