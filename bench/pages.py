@@ -517,8 +517,9 @@ def _run(args: argparse.Namespace, base: str, pid: int, cast: dict[str, Any], en
             token, found = cast["tokens"][page], {}
             for _ in range(2):  # warm, then measured; the ways alternate
                 for way in ("graphql", "hand"):
+                    request = requests[page][way]
                     found[way] = measure(
-                        base, pid, token, requests[page][way], clients, args.rounds
+                        base, pid, token, request, clients=clients, rounds=args.rounds
                     )
             for way, m in found.items():
                 print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 
 from channels.routing import ProtocolTypeRouter
@@ -20,3 +21,9 @@ if settings.DEBUG:
 from subscriptions.routing import websocket_application  # noqa: E402
 
 application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application})
+
+# What start-up loaded (modules, the schema, settings) lives as long as the
+# process: out of the collector's sight, a full collection no longer walks
+# it, and the pauses that set every page's p99 shrink (docs/performance.md).
+gc.collect()
+gc.freeze()

@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 import strawberry
 from django.conf import settings
+from strawberry import relay
 from strawberry.extensions import MaskErrors, MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry_django.optimizer import DjangoOptimizerExtension
+from strawberry_django.relay.utils import resolve_model_id_attr
 
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
@@ -71,3 +73,20 @@ schema = Schema(
     extensions=_extensions(),
     config=StrawberryConfig(relay_max_results=PAGE_MAX),
 )
+
+
+def _remember_node_ids(base: type[relay.Node] = relay.Node) -> None:
+    """Resolve once per type which attribute holds a node's id.
+
+    Strawberry looks for a `NodeID` annotation each time it writes an `id`,
+    and when there is none (our types take the model's primary key) it does
+    not remember the answer: evaluating every annotation again was half the
+    CPU of a class page of 30 pupils (bench/pages.py, docs/performance.md).
+    """
+    for node_type in base.__subclasses__():
+        if "_id_attr" not in vars(node_type):
+            node_type._id_attr = resolve_model_id_attr(node_type)
+        _remember_node_ids(node_type)
+
+
+_remember_node_ids()

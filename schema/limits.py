@@ -89,7 +89,7 @@ class RequestLimits(SchemaExtension):
         schema, document = context.schema._schema, context.graphql_document
         assert document is not None  # noqa: S101 - parsed before validation
         hide = not settings.GRAPHQL_INTROSPECTION
-        errors = validate(schema, document, _rules(context, hide), hide_suggestions=hide)
+        errors = _validated(context, document, hide)
         operation = get_operation_ast(document, context.operation_name)
         raw = context.variables if context.variables is not None else {}
         if errors or operation is None or not isinstance(raw, dict):
@@ -103,6 +103,24 @@ class RequestLimits(SchemaExtension):
         cost = walk.selections(operation.selection_set, schema.get_root_type(operation.operation))
         self.bad_arguments = walk.bad_arguments
         return _cost_refusals(operation, cost, walk.too_many)
+
+
+# Validation errors by operation text and the settings the rules read: the
+# schema is fixed, so a front end's requests of a page validate it once per process.
+_VALIDATED: dict[tuple[str, bool, int], list[GraphQLError]] = {}
+_VALIDATED_MAX = 512
+
+
+def _validated(
+    context: ExecutionContext, document: DocumentNode, hide: bool
+) -> list[GraphQLError]:
+    key = (context.query or "", hide, settings.GRAPHQL_MAX_DEPTH)
+    if key not in _VALIDATED:
+        if len(_VALIDATED) >= _VALIDATED_MAX:
+            _VALIDATED.clear()
+        schema = context.schema._schema
+        _VALIDATED[key] = validate(schema, document, _rules(context, hide), hide_suggestions=hide)
+    return list(_VALIDATED[key])
 
 
 def _rules(context: ExecutionContext, hide: bool) -> tuple[type[ASTValidationRule], ...]:
