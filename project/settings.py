@@ -120,6 +120,12 @@ def _database(url: str) -> dict[str, Any]:
     }:
         msg = f"DATABASE_URL={url!r}: only sqlite:// and postgres:// are supported."
         raise ImproperlyConfigured(msg)
+    if config["ENGINE"] == "django.db.backends.postgresql" and env_int("DB_POOL_SIZE", 0):
+        # psycopg's pool: a request borrows an open connection instead of
+        # opening one (docs/performance.md); Django asks CONN_MAX_AGE=0 with it.
+        size = env_int("DB_POOL_SIZE", 0)
+        config["OPTIONS"] = {"pool": {"min_size": min(2, size), "max_size": size}}
+        config["CONN_MAX_AGE"] = 0
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Daphne serves requests from several threads; a short busy wait
         # avoids 'database is locked' when two of them write at once.
