@@ -1,12 +1,14 @@
-"""Who is related to whom, today: the roster turned into SQL subqueries.
+"""Who is related to whom: the scopes a viewer reads, and the roster helpers they rest on.
 
-Every function returns a lazy queryset of primary keys that the database
-evaluates inside the caller's query, so `visible_pupils(viewer)` costs no
-query of its own and one subquery in the query that uses it, however large
-the roster. Relations honour their start and end dates; guardian rights
-come from custodians (Vårdnadshavare) or rights an administrator gave with
-an end date, and end on the pupil's 18th birthday unless the pupil agrees.
-Results are memoised on the viewer object, which lives for one request.
+Each scope (`visible_pupils`, `children`, `visible_groups`, ...) is a lazy
+queryset of one subquery over the viewer's stored access rows on a day
+(`permissions.access` keeps them from the roster and the grants), so it
+costs no query of its own and one indexed lookup in the query that uses it,
+however large the roster. Results are memoised on the viewer object, which
+lives for one request. The helpers below (`guardianships_with_rights`,
+`taught_group_ids`, `school_ids_with`) compose the same facts from the
+dated relations on one day; `permissions.derived` builds the oracle scopes
+from them, and the notice audiences use them.
 """
 
 from __future__ import annotations

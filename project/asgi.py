@@ -24,6 +24,6 @@ application = ProtocolTypeRouter({"http": django_application, "websocket": webso
 
 # What start-up loaded (modules, the schema, settings) lives as long as the
 # process: out of the collector's sight, a full collection no longer walks
-# it, and the pauses that set every page's p99 shrink (docs/performance.md).
+# it, which shortens the pauses behind a page's p99 (docs/performance.md).
 gc.collect()
 gc.freeze()

@@ -85,3 +85,28 @@ def test_a_postgres_url_is_parsed():
         5433,
         "skolsidan",
     )
+
+
+def test_a_pool_size_lends_postgresql_connections_from_psycopgs_pool(monkeypatch):
+    # given
+    monkeypatch.setenv("DB_POOL_SIZE", "8")
+
+    # when
+    config = _database("postgres://app@db.example.invalid:5432/skola")
+
+    # then
+    assert (config["OPTIONS"], config["CONN_MAX_AGE"]) == (
+        {"pool": {"min_size": 2, "max_size": 8}},
+        0,
+    )
+
+
+def test_without_a_pool_size_each_request_opens_its_connection(monkeypatch):
+    # given
+    monkeypatch.delenv("DB_POOL_SIZE", raising=False)
+
+    # when
+    config = _database("postgres://app@db.example.invalid:5432/skola")
+
+    # then
+    assert ("pool" in config.get("OPTIONS", {}), config["CONN_MAX_AGE"]) == (False, 0)
