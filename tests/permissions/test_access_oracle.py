@@ -320,7 +320,7 @@ def assert_agrees(world: World, days: list[int]) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(history=histories, days=st.lists(offset, min_size=2, max_size=3))
+@given(history=histories, days=st.lists(offset, min_size=2, max_size=2))
 def test_stored_access_agrees_with_the_relations_after_every_change(history, days):
     with transaction.atomic():
         # given
