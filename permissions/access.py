@@ -514,6 +514,22 @@ def rebuilt_after() -> Iterator[None]:
     rebuild()
 
 
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Make many saves (a roster built by hand) and write the rows they touch once, at the end.
+
+    Inside, scopes read the rows as they were; the rows are written before
+    the block returns, in the caller's transaction.
+    """
+    pending = _pending()
+    pending.paused += 1
+    try:
+        yield
+    finally:
+        pending.paused -= 1
+    flush()
+
+
 Targets = dict[str, list[int | None]]  # a field of `Pending` -> ids
 
 

@@ -60,6 +60,7 @@ from core.models import (
     Subject,
     User,
 )
+from permissions import access
 from permissions.codenames import Grant
 from permissions.relations import Role
 from tests.factories import (
@@ -148,7 +149,12 @@ def _person(given: str, family: str = "Exempelsson") -> Person:
 
 
 def build_cast(start: dt.date = dt.date(2026, 8, 15)) -> Cast:
-    """Create the cast's roster and accounts."""
+    """Create the cast's roster and accounts (their access rows written once, at the end)."""
+    with access.batched():
+        return _build_cast(start)
+
+
+def _build_cast(start: dt.date) -> Cast:
     organisation = OrganisationFactory()
     school = SchoolFactory(organisation=organisation, name="Björkskolan")
     other_school = SchoolFactory(organisation=organisation, name="Ekskolan")
@@ -217,6 +223,11 @@ def build_cast(start: dt.date = dt.date(2026, 8, 15)) -> Cast:
 
 def add_combinations(cast: Cast, start: dt.date = dt.date(2026, 8, 15)) -> Cast:
     """Add the members of `COMBINATIONS` and Elis's guardians to the cast."""
+    with access.batched():
+        return _add_combinations(cast, start)
+
+
+def _add_combinations(cast: Cast, start: dt.date) -> Cast:
     class_7a = Group.objects.get(school=cast.other_school, name="7A")
     people: dict[str, Person] = {}
     for member, name in COMBINED_GUARDIANS.items():

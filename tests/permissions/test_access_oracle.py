@@ -357,3 +357,22 @@ def test_a_change_past_the_models_is_found_and_written_by_the_repair(cast):
 def alva_seen_by(viewer: User) -> bool:
     pupils = relations.visible_pupils(User.objects.get(pk=viewer.pk), D0)
     return pupils.filter(person__given_name="Alva").exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_of_saves_writes_the_rows_it_touched_once_at_its_end():
+    # given
+    group = GroupFactory()
+    pupil = PupilFactory(school=group.school)
+    teacher = user_for(PersonFactory())
+
+    # when
+    with access.batched():
+        StaffAssignmentFactory(staff=teacher.person, group=group, role=StaffRole.TEACHER)
+        GroupMembershipFactory(pupil=pupil, group=group)
+        inside = relations.visible_pupils(teacher, D0).exists()
+    after = set(relations.visible_pupils(User.objects.get(pk=teacher.pk), D0))
+
+    # then
+    assert [inside, after] == [False, {pupil}]
+    assert not access.rebuild(dry_run=True)
