@@ -33,6 +33,7 @@ from core.models import (
     Subject,
     User,
 )
+from permissions import access
 
 PASSWORD = "demo-password-1"
 # One hash for every test user: Argon2 per user would slow the suite.
@@ -169,8 +170,9 @@ def teacher_of_class(size: int) -> User:
     """A teacher's login, with a class of `size` pupils."""
     group = GroupFactory()
     teacher = StaffAssignmentFactory(group=group).staff
-    for _ in range(size):
-        GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school))
+    with access.batched():
+        for _ in range(size):
+            GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school))
     return user_for(teacher)
 
 

@@ -18,6 +18,7 @@ from core.models import (
     TeachingPlan,
 )
 from core.services.curriculum import curriculum_load
+from permissions import access
 from tests.factories import (
     GroupFactory,
     GroupMembershipFactory,
@@ -131,8 +132,9 @@ def class_with_pages(size: int):
     group = GroupFactory(school_year=3)
     assignment = StaffAssignmentFactory(group=group)
     teacher = user_for(assignment.staff)
-    for _ in range(size):
-        GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school))
+    with access.batched():
+        for _ in range(size):
+            GroupMembershipFactory(group=group, pupil=PupilFactory(school=group.school))
     subjects = list(Subject.objects.filter(code__in=["MA", "SV", "EN"]))
     fill_pages(group, term="HT2026", author=teacher, subjects=subjects)
     return teacher, group
