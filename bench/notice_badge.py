@@ -287,7 +287,7 @@ def main() -> int:
             "change": args.change,
             "strangers": args.sockets,
         }
-        cast = _shell(env, CHOOSE_USERS, params)
+        cast = shell(env, CHOOSE_USERS, params)
         receiving = args.main_tabs + args.tabs * (len(cast["receivers"]) - 1)
         strangers = args.sockets - receiving
         if strangers < 0 or (strangers and not cast["strangers"]):
@@ -299,7 +299,7 @@ def main() -> int:
             return 2
         server_env = {**env, "DEBUG": "0", "SECRET_KEY": SERVER_SECRET}
         server_env.update(item.split("=", 1) for item in args.server_env)
-        with _servers(server_env, args.processes, work) as servers:
+        with daphnes(server_env, args.processes, work) as servers:
             bases = [base for base, _ in servers]
             plan = _plan(cast, args, strangers)
             run = Run(args, bases, cast, plan, [pid for _, pid in servers])
@@ -308,7 +308,7 @@ def main() -> int:
             "main guardian": cast["receivers"][0]["token"],
             "teacher": cast["teacher"]["token"],
         }
-        cost = _shell(server_env, WAKE_UP_COST, {"rounds": 20, "tokens": tokens})
+        cost = shell(server_env, WAKE_UP_COST, {"rounds": 20, "tokens": tokens})
     print(run.report(engine, cost, time.monotonic() - started))
     print(f"  Daphne logs: {work}")
     return 0 if run.ok() else 1
@@ -331,7 +331,8 @@ def _raise_open_files(needed: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))  # the servers inherit it
 
 
-def _shell(env: dict[str, str], script: str, params: dict[str, Any]) -> dict[str, Any]:
+def shell(env: dict[str, str], script: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Run `script` in `manage.py shell`; the JSON it printed after `BENCH `."""
     done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", "shell", "-c", script],
         cwd=ROOT,
@@ -347,8 +348,8 @@ def _shell(env: dict[str, str], script: str, params: dict[str, Any]) -> dict[str
 
 
 @contextmanager
-def _servers(env: dict[str, str], count: int, work: Path) -> Iterator[list[tuple[str, int]]]:
-    """`count` Daphne processes on free loopback ports: (host:port, pid) each."""
+def daphnes(env: dict[str, str], count: int, work: Path) -> Iterator[list[tuple[str, int]]]:
+    """`count` Daphne processes on free loopback ports: (host:port, pid) each (logs in `work`)."""
     from tests.servers import free_port
 
     processes: list[tuple[str, subprocess.Popen[bytes], Path]] = []

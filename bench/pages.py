@@ -36,7 +36,6 @@ import base64
 import http.client
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -313,21 +312,6 @@ print("BENCH " + json.dumps({
 """
 
 
-def _shell(env: dict[str, str], script: str) -> dict[str, Any]:
-    done = subprocess.run(  # noqa: S603 -- our own interpreter and manage.py
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
-    if done.returncode or not lines:
-        sys.exit(f"manage.py shell failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(lines[-1].removeprefix("BENCH "))  # type: ignore[no-any-return]
-
-
 class Client:
     """One keep-alive HTTP connection to the server."""
 
@@ -439,59 +423,23 @@ def main() -> int:
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
     else:
         os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
-    from tests.servers import demo_database, free_port
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    from notice_badge import daphnes, shell  # the other bench's server and shell helpers
+
+    from tests.servers import demo_database
 
     work = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     with demo_database(work, pupils=args.pupils) as env:
         engine = env["DATABASE_URL"].split(":", 1)[0]
-        cast = _shell(env, CHOOSE)
+        cast = shell(env, CHOOSE, {})
         server_env = {
             **env,
             "DEBUG": "0",
             "SECRET_KEY": SERVER_SECRET,
             "DJANGO_SETTINGS_MODULE": "bench.pages_settings",
         }
-        port, log = free_port(), work / "daphne.log"
-        with log.open("wb") as output:
-            server = subprocess.Popen(  # noqa: S603 -- our own interpreter and module
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "project.asgi:application",
-                ],
-                cwd=ROOT,
-                env=server_env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        base = f"127.0.0.1:{port}"
-        try:
-            _wait(base, server, log)
-            return _run(args, base, server.pid, cast, engine)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-
-
-def _wait(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"Daphne exited:\n{log.read_text()[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection(*base.split(":"), timeout=1)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:  # noqa: PLR2004 -- HTTP OK
-                return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"Daphne did not answer /healthz:\n{log.read_text()[-3000:]}")
+        with daphnes(server_env, 1, work) as [(base, pid)]:
+            return _run(args, base, pid, cast, engine)
 
 
 def _run(args: argparse.Namespace, base: str, pid: int, cast: dict[str, Any], engine: str) -> int:

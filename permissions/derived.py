@@ -36,6 +36,18 @@ from permissions.relations import (
     taught_group_ids,
 )
 
+# The scopes composed here, by name; `permissions.relations` reads the
+# stored rows under the same names.
+SCOPES = (
+    "visible_pupils",
+    "children",
+    "visible_groups",
+    "visible_schools",
+    "draft_reader_pupils",
+    "blog_groups",
+    "blog_schools",
+)
+
 
 def visible_pupils(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
     """Pupils whose page the viewer reads: self, children, taught, mentored, led, shared."""

@@ -32,6 +32,7 @@ from core.models import (
 )
 from permissions import access, derived, relations, rules
 from permissions.codenames import Grant
+from permissions.derived import SCOPES
 from permissions.grants import grant_change
 from tests.cast import user as cast_user
 from tests.factories import (
@@ -51,15 +52,6 @@ from tests.factories import (
 
 D0 = dt.date(2026, 9, 1)
 PUPILS, GROUPS, SCHOOLS, PEOPLE = 4, 3, 2, 3
-SCOPES = (
-    "visible_pupils",
-    "children",
-    "visible_groups",
-    "visible_schools",
-    "draft_reader_pupils",
-    "blog_groups",
-    "blog_schools",
-)
 offset = st.integers(-30, 30)
 day_of = offset.map(lambda n: D0 + dt.timedelta(days=n))
 maybe_day = st.one_of(st.none(), st.none(), day_of)

@@ -9,16 +9,7 @@ from django.db import transaction
 
 from core.models import User
 from permissions import access, derived, relations
-
-SCOPES = (
-    "visible_pupils",
-    "children",
-    "visible_groups",
-    "visible_schools",
-    "draft_reader_pupils",
-    "blog_groups",
-    "blog_schools",
-)
+from permissions.derived import SCOPES
 
 SHOWN = 20
 
