@@ -498,18 +498,25 @@ def flush() -> Difference:
 
 
 @contextlib.contextmanager
+def _paused() -> Iterator[Pending]:
+    """Marks made inside are kept, not flushed, until the caller writes them."""
+    pending = _pending()
+    pending.paused += 1
+    try:
+        yield pending
+    finally:
+        pending.paused -= 1
+
+
+@contextlib.contextmanager
 def rebuilt_after() -> Iterator[None]:
     """Run a bulk writer (the importer) without per-row work, then rebuild every row.
 
     Bulk writes send no signals; the rebuild compares every target with the
     relations and writes the difference, in the writer's transaction.
     """
-    pending = _pending()
-    pending.paused += 1
-    try:
+    with _paused() as pending:
         yield
-    finally:
-        pending.paused -= 1
     pending.clear()
     rebuild()
 
@@ -521,12 +528,8 @@ def batched() -> Iterator[None]:
     Inside, scopes read the rows as they were; the rows are written before
     the block returns, in the caller's transaction.
     """
-    pending = _pending()
-    pending.paused += 1
-    try:
+    with _paused():
         yield
-    finally:
-        pending.paused -= 1
     flush()
 
 
