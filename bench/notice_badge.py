@@ -191,7 +191,27 @@ def timed(execute, *args):
         sql[1] += 1
 
 
+# The badge as `unread_badge` answers it, its statement composed and compiled anew.
+def compiled_afresh(user):
+    from django.db.models import Count, Window
+    from core.selectors.notices import _notice_columns, notices_of
+
+    unread = notices_of(user).filter(read_at__isnull=True)
+    first = unread.annotate(unread_total=Window(Count("pk")))
+    return list(first.values_list(*_notice_columns(), "unread_total")[:1])
+
+
 result = {}
+for name, secret in p["tokens"].items():
+    user = token_authenticate(secret)
+    for way, work in (("template", badge), ("afresh", compiled_afresh)):
+        work(user)
+        start = time.perf_counter()
+        for _ in range(p["rounds"]):
+            work(user)
+        result.setdefault("compiled", {})[f"{name} {way}"] = (
+            (time.perf_counter() - start) / p["rounds"] * 1000
+        )
 for name, secret in p["tokens"].items():
     for reconnect in (False, True):
         wake(secret, reconnect)
@@ -697,6 +717,7 @@ class Run:
             f" {growth / 1024:+.1f} MiB after the changes)"
         )
         add("  database work per user and change (one process, measured after the run):")
+        compiled = cost.pop("compiled")
         for name, kept in cost.items():
             if name.endswith("reconnect"):
                 continue
@@ -707,6 +728,10 @@ class Run:
                 f"{kept['user']:.1f} + badge {kept['badge']:.1f}; SQL through the ORM "
                 f"{kept['sql']:.1f} ms in {kept['queries']:.0f} queries); {fresh_total:.1f} ms "
                 "if each event opened a connection"
+            )
+            add(
+                f"      its badge {compiled[f'{name} template']:.2f} ms from the day's compiled "
+                f"statement, {compiled[f'{name} afresh']:.2f} ms composed and compiled afresh"
             )
         from subscriptions.shared import DATABASE_THREADS
 

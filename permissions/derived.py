@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.models import (
     Duty,
     Group,
     GroupMembership,
+    Person,
     Pupil,
     PupilMentor,
     School,
+    StaffAssignment,
     StaffRole,
     active_on,
 )
@@ -31,6 +33,7 @@ from permissions.relations import (
     Role,
     Viewer,
     guardian_pupil_ids,
+    guardianships_with_rights,
     person_of,
     school_ids_with,
     taught_group_ids,
@@ -241,3 +244,26 @@ def children(viewer: Viewer, day: dt.date) -> QuerySet[Pupil]:
     if not viewer.is_authenticated or not viewer.is_active:
         return Pupil.objects.none()
     return Pupil.objects.filter(pk__in=guardian_pupil_ids(viewer, day))
+
+
+def told_of_pupil(pupil_id: int, day: dt.date) -> QuerySet[Person]:
+    """Who is told of a change to a pupil's page: the pupil, guardians with rights, staff."""
+    groups = GroupMembership.objects.filter(active_on(day), pupil_id=pupil_id).values("group_id")
+    staff = StaffAssignment.objects.filter(active_on(day), group_id__in=groups).values("staff_id")
+    mentors = PupilMentor.objects.filter(active_on(day), pupil_id=pupil_id).values("staff_id")
+    guardians = guardianships_with_rights(day).filter(pupil_id=pupil_id).values("guardian_id")
+    return Person.objects.filter(
+        Q(pupil__pk=pupil_id) | Q(pk__in=guardians) | Q(pk__in=staff) | Q(pk__in=mentors)
+    )
+
+
+def told_of_groups(group_ids: list[int], day: dt.date) -> QuerySet[Person]:
+    """Who is told of a post on the groups' blogs: members, their guardians, staff."""
+    members = GroupMembership.objects.filter(active_on(day), group_id__in=group_ids)
+    guardians = guardianships_with_rights(day).filter(pupil_id__in=members.values("pupil_id"))
+    staff = StaffAssignment.objects.filter(active_on(day), group_id__in=group_ids)
+    return Person.objects.filter(
+        Q(pk__in=members.values("pupil__person_id"))
+        | Q(pk__in=guardians.values("guardian_id"))
+        | Q(pk__in=staff.values("staff_id"))
+    )

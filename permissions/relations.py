@@ -205,6 +205,27 @@ GUARDIAN_ROLES = frozenset({Role.GUARDIAN})
 SCHOOL_BLOG_ROLES = CLASSROOM_ROLES | {STAFF}
 
 
+# Who is told of a change (`core.selectors.notices`): the pupil, guardians with
+# rights, and the teachers and mentors the roster names. Grant holders,
+# principals and the student-health team read the pages but are not told of
+# every answer; they would drown in notices.
+TOLD_ROLES = _FAMILY_AND_TEACHERS
+
+
+def told_persons(day: dt.date, **target: Any) -> QuerySet[Access, int]:
+    """The ids of the persons told on `day` of a change to `target`.
+
+    `target` is one lookup of the access rows: `pupil_id=...` for a pupil's
+    page, `group_id__in=...` for groups' blogs. Rows given by a grant name a
+    user, not a person, and are not told.
+    """
+    flush()
+    rows = Access.objects.filter(
+        first_day__lte=day, last_day__gte=day, person__isnull=False, role__in=sorted(TOLD_ROLES)
+    )
+    return rows.filter(**target).values_list("person_id", flat=True)
+
+
 def visible_pupils(viewer: Viewer, day: dt.date | None = None) -> QuerySet[Pupil]:
     """Every pupil whose page the viewer may read on `day`, as one query."""
     return memo(viewer, ("pupils", day), lambda: _scope(viewer, day, Pupil, "pupil", None))

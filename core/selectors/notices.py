@@ -11,63 +11,33 @@ from django.db.models import Count, Model, Q, QuerySet, Window
 from core.models import (
     BlogPost,
     DevelopmentPlan,
-    GroupMembership,
     LearningLogEntry,
     Notice,
-    PupilMentor,
-    StaffAssignment,
     User,
     WrittenAssessment,
-    active_on,
 )
 from core.selectors import pages
 from permissions.relations import (
     Viewer,
     blog_groups,
     blog_schools,
-    guardianships_with_rights,
     today,
+    told_persons,
     visible_pupils,
 )
 
 
 def page_audience(pupil_id: int) -> QuerySet[User]:
-    """The pupil, guardians with rights, and the pupil's teachers and mentors today.
-
-    Principals and the student-health team read pages but are not told of
-    every answer; they would drown in notices.
-    """
-    day = today()
-    groups = GroupMembership.objects.filter(active_on(day), pupil_id=pupil_id).values("group_id")
-    staff = StaffAssignment.objects.filter(active_on(day), group_id__in=groups).values("staff_id")
-    mentors = PupilMentor.objects.filter(active_on(day), pupil_id=pupil_id).values("staff_id")
-    guardians = guardianships_with_rights(day).filter(pupil_id=pupil_id).values("guardian_id")
+    """The pupil, guardians with rights, and the pupil's teachers and mentors today."""
     return User.objects.filter(
-        Q(person__pupil__pk=pupil_id)
-        | Q(person_id__in=guardians)
-        | Q(person_id__in=staff)
-        | Q(person_id__in=mentors),
-        is_active=True,
+        person_id__in=told_persons(today(), pupil_id=pupil_id), is_active=True
     )
 
 
 def group_audience(group_ids: QuerySet[Any] | list[int]) -> QuerySet[User]:
     """The groups' pupils, their guardians with rights, and their teachers and mentors."""
-    day = today()
-    members = GroupMembership.objects.filter(active_on(day), group_id__in=group_ids)
-    pupils = members.values("pupil__person_id")
-    guardians = (
-        guardianships_with_rights(day)
-        .filter(pupil_id__in=members.values("pupil_id"))
-        .values("guardian_id")
-    )
-    staff = StaffAssignment.objects.filter(active_on(day), group_id__in=group_ids)
-    return User.objects.filter(
-        Q(person_id__in=pupils)
-        | Q(person_id__in=guardians)
-        | Q(person_id__in=staff.values("staff_id")),
-        is_active=True,
-    )
+    told = told_persons(today(), group_id__in=group_ids)
+    return User.objects.filter(person_id__in=told, is_active=True)
 
 
 def readable_notices(viewer: Viewer) -> Q:

@@ -297,12 +297,27 @@ def roles_of(module: Any, user: User, world: World, day: dt.date) -> dict[str, A
     }
 
 
+def told_of(module: Any, world: World, day: dt.date) -> list[set[int]]:
+    """Who is told of a change to each pupil's page, each group's blog, all groups' blogs."""
+    groups = [[g.pk] for g in world.groups] + [[g.pk for g in world.groups]]
+    if module is relations:
+        rows = [relations.told_persons(day, pupil_id=p.pk) for p in world.pupils]
+        rows += [relations.told_persons(day, group_id__in=ids) for ids in groups]
+        return [set(told) for told in rows]
+    people = [derived.told_of_pupil(p.pk, day) for p in world.pupils]
+    people += [derived.told_of_groups(ids, day) for ids in groups]
+    return [set(told.values_list("pk", flat=True)) for told in people]
+
+
 def assert_agrees(world: World, days: list[int]) -> None:
     for user in world.users:
         for n in days:
             day = D0 + dt.timedelta(days=n)
             assert scopes_of(relations, user, day) == scopes_of(derived, user, day), (user, day)
             assert roles_of(rules, user, world, day) == roles_of(derived, user, world, day)
+    for n in days:
+        day = D0 + dt.timedelta(days=n)
+        assert told_of(relations, world, day) == told_of(derived, world, day), day
     assert not access.rebuild(dry_run=True)
 
 
