@@ -184,6 +184,13 @@ STATIC_ROOT = BASE_DIR / "build" / "static"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploaded pictures; larger files are refused with a validation error.
 IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 5_000_000, minimum=1_000)
+# An SS 12000 import that would end more than this share of the open rows of
+# any kind (and at least IMPORT_MASS_END_MIN of them) writes nothing unless
+# given --allow-mass-end: a partial export must not end families' access.
+IMPORT_MAX_END_PERCENT = env_int("IMPORT_MAX_END_PERCENT", 10)
+IMPORT_MASS_END_MIN = env_int("IMPORT_MASS_END_MIN", 20, minimum=1)
+# Where `import_ss12000` writes each run's report (JSON and text).
+IMPORT_REPORT_DIR = Path(env_str("IMPORT_REPORT_DIR", str(BASE_DIR / "var" / "import-reports")))
 # Bodies above this go to a temporary file, not memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The terms of use everyone accepts on first login; a new version asks again.

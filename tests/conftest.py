@@ -43,6 +43,11 @@ def _summaries_counted_afresh(settings: Any) -> None:
     settings.SUMMARY_CACHE_SECONDS = 0
 
 
+@pytest.fixture(autouse=True)
+def _import_reports_in_a_temporary_directory(settings: Any, tmp_path_factory: Any) -> None:
+    settings.IMPORT_REPORT_DIR = tmp_path_factory.mktemp("import-reports")
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     """Alva's school and everyone around her (see tests/cast.py)."""

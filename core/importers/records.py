@@ -6,10 +6,14 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 
 from core.identity import parse_civic_number
+
+# The school's day: every school this service serves keeps Swedish time.
+SCHOOL_TIME = ZoneInfo("Europe/Stockholm")
 
 
 class RecordError(Exception):
@@ -25,6 +29,22 @@ def uid(value: Any) -> uuid.UUID:
         raise RecordError(msg) from None
 
 
+def obj(value: Any) -> Mapping[str, Any]:
+    """`value` when it is an object (a membership, a teacher, ...)."""
+    if not isinstance(value, Mapping):
+        msg = f"{value!r} is not an object"
+        raise RecordError(msg)
+    return value
+
+
+def known(value: Any, among: Mapping[Any, Any], what: str) -> Any:
+    """`value` when `among` holds it; `what` names it in the fault."""
+    if value not in among:
+        msg = f"{what} {value} is not known"
+        raise RecordError(msg)
+    return value
+
+
 def ref(record: Mapping[str, Any], name: str) -> uuid.UUID | None:
     """The id a reference field points at, or None when the field is absent."""
     value = record.get(name)
@@ -37,15 +57,26 @@ def ref(record: Mapping[str, Any], name: str) -> uuid.UUID | None:
 
 
 def day(record: Mapping[str, Any], name: str) -> dt.date | None:
-    """A date field as a date, or None when absent."""
+    """A date field as the school's day, or None when absent.
+
+    A date is taken as it is. A date with a time is an instant: one with an
+    offset or `Z` is converted to Swedish time first, so
+    `2025-08-17T22:00:00Z` is 18 August; one without is Swedish time.
+    """
     value = record.get(name)
     if value in (None, ""):
         return None
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        if len(text) == len("YYYY-MM-DD"):
+            return dt.date.fromisoformat(text)
+        instant = dt.datetime.fromisoformat(text)
     except ValueError:
-        msg = f"{name} {value!r} is not a date (YYYY-MM-DD)"
+        msg = f"{name} {value!r} is not a date (YYYY-MM-DD) or a date and time (RFC 3339)"
         raise RecordError(msg) from None
+    if instant.tzinfo is not None:
+        instant = instant.astimezone(SCHOOL_TIME)
+    return instant.date()
 
 
 def period(record: Mapping[str, Any]) -> dict[str, dt.date | None]:

@@ -1,12 +1,27 @@
 """Reading an SS 12000 dataset from disk, refusing anything malformed.
 
 Everything is read and checked for shape before the importer writes a row,
-so a broken file stops the run with nothing written.
+so a file that is not JSON stops the run with nothing written. What a
+record holds is checked record by record later (`core.importers.checks`):
+one bad record never stops a run.
+
+Shapes read, for each collection (SS 12000:2020 v2.1.0 and what exports
+hold in practice):
+- a response body of the API, `{"data": [...], "pageToken": ...}`;
+- Skolverket's DNP form, `{"<collection>": [...]}`;
+- a bare array of records;
+and, in a directory, `<collection>.json`, numbered pages beside it
+(`<collection>-2.json`, `<collection>_2.json`, `<collection>.2.json`) or a
+folder `<collection>/` of pages, read in name order. A byte-order mark is
+skipped. A collection is complete only if its last page's `pageToken` is
+null or absent: a run ends no relation from an incomplete collection.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +35,19 @@ COLLECTIONS = (
     "activities",
 )
 
-Dataset = dict[str, list[dict[str, Any]]]
+
+class Dataset(dict[str, list[Any]]):
+    """Records per collection, and which collections are not complete snapshots."""
+
+    def __init__(
+        self, collections: Mapping[str, list[Any]] | None = None, *, incomplete: Iterable[str] = ()
+    ) -> None:
+        super().__init__(collections or {})
+        self.incomplete = set(incomplete)
+
+    def complete(self, collection: str) -> bool:
+        """Whether `collection` was read whole: the run may end what it no longer holds."""
+        return collection in self and collection not in self.incomplete
 
 
 class SourceError(Exception):
@@ -28,7 +55,7 @@ class SourceError(Exception):
 
 
 def load_dataset(path: Path) -> Dataset:
-    """Read a directory of collection files, or one file of collections."""
+    """Read a directory of collection files (or pages), or one file of collections."""
     if path.is_dir():
         return _from_directory(path)
     if path.is_file():
@@ -42,11 +69,14 @@ def load_dataset(path: Path) -> Dataset:
 
 
 def _from_directory(path: Path) -> Dataset:
-    dataset: Dataset = {}
+    dataset = Dataset()
     for name in COLLECTIONS:
-        file = path / f"{name}.json"
-        if file.exists():
-            dataset[name] = _records(file, name, _read_json(file))
+        pages = _pages(path, name)
+        for page in pages:
+            records, more = _records(page, name, _read_json(page))
+            dataset.setdefault(name, []).extend(records)
+            if page == pages[-1] and more:
+                dataset.incomplete.add(name)
     if not dataset:
         names = ", ".join(f"{name}.json" for name in COLLECTIONS)
         msg = f"{path}: holds none of the SS 12000 collection files ({names})."
@@ -54,10 +84,32 @@ def _from_directory(path: Path) -> Dataset:
     return dataset
 
 
+def _pages(path: Path, name: str) -> list[Path]:
+    """The files of one collection, first page first."""
+    numbered = re.compile(rf"{re.escape(name)}(?:[-_.](\d+))?\.json")
+    files = [f for f in path.iterdir() if f.is_file() and numbered.fullmatch(f.name)]
+    folder = path / name
+    if folder.is_dir():
+        files += [f for f in folder.iterdir() if f.is_file() and f.suffix == ".json"]
+    return sorted(files, key=_page_order)
+
+
+def _page_order(file: Path) -> tuple[str, int, str]:
+    number = re.search(r"(\d+)\.json$", file.name)
+    return (file.parent.name, int(number.group(1)) if number else 0, file.name)
+
+
 def _collections(path: Path, body: dict[str, Any]) -> Dataset:
-    dataset = {
-        name: _records(path, name, {name: body[name]}) for name in COLLECTIONS if name in body
-    }
+    dataset = Dataset()
+    for name in COLLECTIONS:
+        if name in body:
+            value = body[name]
+            records, more = _records(
+                path, name, value if isinstance(value, dict) else {name: value}
+            )
+            dataset[name] = records
+            if more:
+                dataset.incomplete.add(name)
     if not dataset:
         msg = f"{path}: has none of the SS 12000 collections ({', '.join(COLLECTIONS)})."
         raise SourceError(msg)
@@ -66,7 +118,7 @@ def _collections(path: Path, body: dict[str, Any]) -> Dataset:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
         msg = f"{path}: is not UTF-8 text."
         raise SourceError(msg) from None
@@ -75,13 +127,19 @@ def _read_json(path: Path) -> Any:
         raise SourceError(msg) from None
 
 
-def _records(path: Path, name: str, body: Any) -> list[dict[str, Any]]:
-    """The list of records from `{"data": [...]}` or `{"<name>": [...]}`."""
+def _records(path: Path, name: str, body: Any) -> tuple[list[Any], bool]:
+    """The records of one page, and whether more pages follow (a pageToken).
+
+    Records that are not objects stay in the list: the importer rejects each
+    with its reason, and the rest of the page imports.
+    """
+    if isinstance(body, list):
+        return body, False
     if not isinstance(body, dict) or not ({"data", name} & body.keys()):
         msg = f"{path}: expected an object with a 'data' array of {name}."
         raise SourceError(msg)
     records = body.get("data", body.get(name))
-    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-        msg = f"{path}: {name} must be an array of objects."
+    if not isinstance(records, list):
+        msg = f"{path}: {name} must be an array."
         raise SourceError(msg)
-    return records
+    return records, body.get("pageToken") not in (None, "")

@@ -28,11 +28,14 @@ class Counts:
     created: int = 0
     updated: int = 0
     ended: int = 0
+    # Stored rows that were open on the day before the sync (when it ends rows).
+    open: int = 0
 
     def __iadd__(self, other: Counts) -> Self:
         self.created += other.created
         self.updated += other.updated
         self.ended += other.ended
+        self.open += other.open
         return self
 
 
@@ -69,11 +72,13 @@ def sync(
         manager.bulk_update(changed, fields, batch_size=_BATCH)
     counts = Counts(created=len(new), updated=len(changed))
     if end_missing_on is not None:
-        gone = [
-            row["pk"]
+        still_open = {
+            k: row
             for k, row in stored.items()
-            if k not in desired and (row["end_date"] is None or row["end_date"] >= end_missing_on)
-        ]
+            if row["end_date"] is None or row["end_date"] >= end_missing_on
+        }
+        gone = [row["pk"] for k, row in still_open.items() if k not in desired]
+        counts.open = len(still_open)
         counts.ended = _end(model, gone, end_missing_on - dt.timedelta(days=1))
     ids = {k: row["pk"] for k, row in stored.items()}
     ids.update({getattr(obj, key): obj.pk for obj in new if obj.pk is not None})

@@ -1,93 +1,66 @@
-"""Record validation against Skolverket's SS 12000 reference schemas.
+"""What a record must hold to be read at all, after SS 12000:2020 v2.1.0.
 
-The schemas in `schemas/` come unchanged from Skolverket's reference API
-for the digital national tests (see `schemas/NOTICE`). That API demands
-more than the standard does (every person an EPPN and a civicNo, every
-organisation a schoolUnitCode, every activity a parentActivity), which
-would turn away guardians, preschool children and the organiser. So field
-types and enums are checked as Skolverket wrote them, and the list of
-required fields is the standard's own, below.
+The standard (`openapi-ss12000-2.1.0.yaml`, SIS/TK450) decides what is
+required; Skolverket's DNP schemas are a stricter profile for the national
+tests and are not the gate. A record is rejected only when it lacks what
+the standard requires and this service needs to place it: its id, a
+person's names, a group's type and organisation, a duty's place and role.
+Fields the standard requires but this service never reads (`meta`, the
+server's bookkeeping; `startDate` of groups, duties and placements, where
+an absent start means "since before"; an activity's
+`calendarEventsRequired`) are not asked for. A fault in a field that is
+read is the importing step's to judge: most drop the field or the one
+relation and keep the record (`core.importers.report`).
 """
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
+import uuid
+from collections.abc import Mapping
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from referencing import Registry, Resource
-
-_SCHEMAS = Path(__file__).parent / "schemas"
-
-# SS 12000 v2.1.0 required fields for what this service reads. `meta` is
-# required by the standard but unused here; exports that omit it still load.
-REQUIRED = {
-    "organisations": ("organisation", ["id", "displayName", "organisationType"]),
-    "persons": ("person", ["id", "givenName", "familyName"]),
-    "groups": ("group", ["id", "displayName", "groupType", "organisation"]),
-    "duties": ("duty", ["id", "person", "dutyAt", "dutyRole"]),
-    "activities": ("activity", ["id", "displayName", "groups", "organisation"]),
+# Per collection: the fields a record must have, as SS 12000 v2.1.0 requires
+# them, less those this service does not read (see above). `organisationType`
+# is required by the standard, but Skolverket's DNP bodies leave it out; an
+# organisation without it is read by its other fields (`organisations`).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "organisations": ("id", "displayName"),
+    "syllabuses": ("id",),
+    "persons": ("id", "givenName", "familyName"),
+    "groups": ("id", "displayName", "groupType", "organisation"),
+    "placements": ("id", "placedAt", "child", "schoolType"),
+    "duties": ("id", "dutyAt", "dutyRole"),
+    "activities": ("id", "groups", "organisation"),
 }
-
-_REFERENCE = {
-    "type": "object",
-    "properties": {"id": {"type": "string", "format": "uuid"}},
-    "required": ["id"],
-}
-_UUID = {"type": "string", "format": "uuid"}
-_DATE = {"type": "string", "format": "date"}
-# Collections the reference API leaves out, written from the standard.
-_LOCAL = {
-    "syllabuses": {
-        "type": "object",
-        "properties": {"id": _UUID, "subjectCode": {"type": "string"}},
-        "required": ["id", "subjectName"],
-    },
-    "placements": {
-        "type": "object",
-        "properties": {
-            "id": _UUID,
-            "placedAt": _REFERENCE,
-            "child": _REFERENCE,
-            "group": _REFERENCE,
-            "owners": {"type": "array", "items": _REFERENCE},
-            "startDate": _DATE,
-            "endDate": _DATE,
-        },
-        "required": ["id", "placedAt", "child", "schoolType"],
-    },
-}
+_REFERENCES = frozenset({"organisation", "placedAt", "child", "dutyAt"})
+_LISTS = frozenset({"groups"})
 
 
-@cache
-def _registry() -> Registry[Any]:
-    resources = []
-    for file in sorted(_SCHEMAS.glob("*.schema.json")):
-        contents = json.loads(file.read_text(encoding="utf-8"))
-        resources.append((contents["$id"], Resource.from_contents(contents)))
-    return Registry().with_resources(resources)
+def problems(collection: str, record: Any) -> list[str]:
+    """Why `record` cannot be read at all; empty when it can."""
+    if not isinstance(record, Mapping):
+        return ["the record is not an object"]
+    faults = [
+        f"{name} is required" for name in REQUIRED[collection] if record.get(name) in (None, "")
+    ]
+    if "id" in record and not _is_uuid(record["id"]):
+        faults.append(f"id: {record['id']!r} is not a UUID")
+    for name in REQUIRED[collection]:
+        value = record.get(name)
+        if value in (None, ""):
+            continue
+        if name in _REFERENCES and not (isinstance(value, Mapping) and _is_uuid(value.get("id"))):
+            faults.append(f"{name}: is not a reference with a UUID id")
+        elif name in _LISTS and not isinstance(value, list):
+            faults.append(f"{name}: is not an array")
+        elif name not in _REFERENCES | _LISTS | {"id"} and not isinstance(value, str):
+            faults.append(f"{name}: {value!r} is not a string")
+    return faults
 
 
-@cache
-def validator(collection: str) -> Draft202012Validator:
-    """A compiled validator for one collection's records."""
-    if collection in _LOCAL:
-        schema = _LOCAL[collection]
-    else:
-        name, required = REQUIRED[collection]
-        contents = _registry().contents(f"/schemas/{name}")
-        schema = {**contents, "required": required}
-    return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker())
-
-
-def problems(collection: str, record: dict[str, Any]) -> list[str]:
-    """Human-readable schema violations of `record`, empty when valid."""
-    errors = sorted(validator(collection).iter_errors(record), key=lambda e: list(e.path))
-    # dict.fromkeys: the schema's if/then branches can report one fault twice.
-    return list(dict.fromkeys(_describe(e.json_path, e.message) for e in errors))
-
-
-def _describe(path: str, message: str) -> str:
-    return message if path == "$" else f"{path.removeprefix('$.')}: {message}"
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return isinstance(value, str)

@@ -12,7 +12,14 @@ from core.models.learning import (
     WrittenAssessment,
 )
 from core.models.notices import EmailDigest, Notice, NoticeCategory, NoticeKind
-from core.models.organisations import Group, GroupKind, Organisation, School, SchoolForm
+from core.models.organisations import (
+    PLAN_TEMPLATE_FORM,
+    Group,
+    GroupKind,
+    Organisation,
+    School,
+    SchoolForm,
+)
 from core.models.people import Person, SecurityMarking, User
 from core.models.plans import (
     Answer,
@@ -41,6 +48,7 @@ from core.models.roster import (
 from core.models.teaching import AssessmentMatrix, MatrixCriterion, MatrixMark, TeachingPlan
 
 __all__ = [
+    "PLAN_TEMPLATE_FORM",
     "AccountSettings",
     "Answer",
     "ApiToken",

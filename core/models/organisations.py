@@ -22,8 +22,23 @@ class SchoolForm(models.TextChoices):
     PRESCHOOL = "FS", "Förskola"
     PRESCHOOL_CLASS = "FKLASS", "Förskoleklass"
     COMPULSORY = "GR", "Grundskola"
+    COMPULSORY_ADAPTED = "GRS", "Anpassad grundskola"
+    SPECIAL = "SP", "Specialskola"
+    SAMI = "SAM", "Sameskola"
     LEISURE_CENTRE = "FTH", "Fritidshem"
     UPPER_SECONDARY = "GY", "Gymnasieskola"
+    UPPER_SECONDARY_ADAPTED = "GYS", "Anpassad gymnasieskola"
+
+
+# The form whose plan template a form without one of its own follows: the
+# compulsory forms share grundskolan's IUP, anpassad gymnasieskola the
+# gymnasieskola's (docs/ss12000-import.md, "School forms").
+PLAN_TEMPLATE_FORM = {
+    SchoolForm.COMPULSORY_ADAPTED: SchoolForm.COMPULSORY,
+    SchoolForm.SPECIAL: SchoolForm.COMPULSORY,
+    SchoolForm.SAMI: SchoolForm.COMPULSORY,
+    SchoolForm.UPPER_SECONDARY_ADAPTED: SchoolForm.UPPER_SECONDARY,
+}
 
 
 class Organisation(models.Model):
@@ -80,7 +95,8 @@ class Group(Dated):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="groups")
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=16, choices=GroupKind.choices)
-    school_form = models.CharField(max_length=8, choices=SchoolForm.choices)
+    # Blank when the register does not say and it cannot be told (`schoolType` is optional).
+    school_form = models.CharField(max_length=8, choices=SchoolForm.choices, blank=True)
     school_year = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Årskurs, where the group has one."
     )

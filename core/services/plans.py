@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.models import (
+    PLAN_TEMPLATE_FORM,
     Answer,
     DevelopmentPlan,
     Goal,
@@ -103,6 +104,14 @@ def development_plan_start(
         )
 
 
+def _template_forms(school_form: str) -> list[str]:
+    """The pupil's own school form, then the one whose template it follows if it has none."""
+    return [
+        school_form,
+        *([PLAN_TEMPLATE_FORM[school_form]] if school_form in PLAN_TEMPLATE_FORM else []),
+    ]
+
+
 def _template(school_form: str, template_id: int | None) -> PlanTemplate:
     """The chosen active template, or the newest active one for the school form."""
     active = PlanTemplate.objects.filter(is_active=True)
@@ -110,10 +119,12 @@ def _template(school_form: str, template_id: int | None) -> PlanTemplate:
         found = active.filter(pk=template_id).first()
         if found is None:
             raise NotFound("No such template.", field="templateId")
-        if school_form and found.school_form != school_form:
+        if school_form and found.school_form not in _template_forms(school_form):
             raise Invalid("The template is for another school form.", field="templateId")
         return found
-    newest = active.filter(school_form=school_form).order_by("-version", "-pk").first()
+    newest = None
+    for form in _template_forms(school_form):
+        newest = newest or active.filter(school_form=form).order_by("-version", "-pk").first()
     if newest is None:
         raise Invalid("No active template fits the pupil; choose one.", field="templateId")
     return newest

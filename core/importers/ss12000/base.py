@@ -26,7 +26,7 @@ def _ids(model: type[models.Model]) -> dict[uuid.UUID, int]:
     )
 
 
-def _mode(values: list[int]) -> int | None:
+def _mode(values: list[Any]) -> Any:
     return Counter(values).most_common(1)[0][0] if values else None
 
 
@@ -36,6 +36,7 @@ class ImportRun:
     school_ids: dict[uuid.UUID, int]
     pupil_ids: dict[uuid.UUID, int]
     group_ids: dict[uuid.UUID, int]
+    school_forms: dict[int, list[str]]
     placements: list[tuple[uuid.UUID, dict[str, Any]]]
     members: list[tuple[str, uuid.UUID, uuid.UUID, dict[str, Any]]]
 
@@ -44,43 +45,79 @@ class ImportRun:
         self.today = today
         self.progress = progress
         self.report = ImportReport()
+        self.report.incomplete = sorted(dataset.incomplete & dataset.keys())
+        for name, records in dataset.items():
+            self.report.records_in[name] = len(records)
         self.pupil_rows: dict[uuid.UUID, dict[str, Any]] = {}
+        # Each school (Skola) and its school units, once organisations are read.
+        self.units_of: dict[uuid.UUID, list[uuid.UUID]] = {}
 
     def valid(self, collection: str) -> Iterator[tuple[uuid.UUID, dict[str, Any]]]:
-        """(id, record) for each record of `collection` that fits the schema."""
+        """(id, record) for each record of `collection` that can be read, once per id.
+
+        A second record with an id already read is rejected: the first one
+        is imported (a source that repeats an id holds two truths).
+        """
         records = self.data.get(collection, [])
         shown = self.progress and len(records) >= _PROGRESS_FROM
+        seen: set[uuid.UUID] = set()
         for record in tqdm(records, desc=collection, unit=" records", disable=not shown):
             faults = problems(collection, record)
             if faults:
-                self.report.reject(collection, record.get("id", "(no id)"), "; ".join(faults))
+                name = record.get("id", "(no id)") if isinstance(record, dict) else "(no id)"
+                self.report.reject(collection, name, "; ".join(faults))
                 continue
-            yield uuid.UUID(record["id"]), record
+            ext = uuid.UUID(record["id"])
+            if ext in seen:
+                self.report.reject(collection, ext, "the id is repeated; its first record is read")
+                continue
+            seen.add(ext)
+            yield ext, record
 
     def count(self, kind: str, counts: Counts) -> None:
         """Add one sync's counts to the report under `kind`."""
         self.report.counts[kind] += counts
 
+    def ends(self, *collections: str) -> dt.date | None:
+        """The day missing rows end on, when every source collection is complete."""
+        complete = all(self.data.complete(name) for name in collections)
+        return self.today if complete else None
+
     def sync_entity(
-        self, kind: str, model: type[models.Model], rows: Rows, *, dated: bool = False
+        self,
+        kind: str,
+        model: type[models.Model],
+        rows: Rows,
+        *,
+        dated_by: tuple[str, ...] = (),
     ) -> None:
-        """Sync rows keyed by their SS 12000 id; dated ones missing from the source end."""
+        """Sync rows keyed by their SS 12000 id.
+
+        Dated ones missing from the source end, if the collections in
+        `dated_by` are complete snapshots.
+        """
         counts, _ = sync(
             model,
             "external_id",
             rows,
             scope=Q(external_id__isnull=False),
-            end_missing_on=self.today if dated else None,
+            end_missing_on=self.ends(*dated_by) if dated_by else None,
         )
         self.count(kind, counts)
 
-    def sync_relation(self, kind: str, model: type[models.Model], rows: Rows, prefix: str) -> None:
-        """Sync importer-managed relation rows whose key starts with `prefix`."""
+    def sync_relation(
+        self, kind: str, model: type[models.Model], rows: Rows, prefix: str, *sources: str
+    ) -> None:
+        """Sync importer-managed relation rows whose key starts with `prefix`.
+
+        Rows missing from the source end only if every collection in
+        `sources` (what the relation is read from) is a complete snapshot.
+        """
         counts, _ = sync(
             model,
             "source_key",
             rows,
             scope=Q(source_key__startswith=prefix),
-            end_missing_on=self.today,
+            end_missing_on=self.ends(*sources),
         )
         self.count(kind, counts)

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.importers import records as rec
 from core.importers.records import RecordError
+from core.importers.report import FIELD
 from core.importers.ss12000.base import ImportRun, _ids
 from core.importers.sync import Rows
 from core.models import (
@@ -40,11 +41,17 @@ class OrganisationSteps(ImportRun):
             return
         tree: dict[uuid.UUID, dict[str, Any]] = {}
         for ext, record in self.valid("organisations"):
-            if record["organisationType"] not in ORGANISATION_TYPES:
-                kind = record["organisationType"]
+            kind = record.get("organisationType")
+            if kind is None:
+                # Skolverket's DNP bodies leave the type out: a school unit code says enough.
+                kind = "Skolenhet" if record.get("schoolUnitCode") else "Övrigt"
+                self.report.reject(
+                    "organisations", ext, f"organisationType is missing; read as {kind}", FIELD
+                )
+            if kind not in ORGANISATION_TYPES:
                 self.report.reject("organisations", ext, f"organisationType {kind!r} is unknown")
                 continue
-            tree[ext] = record
+            tree[ext] = {**record, "organisationType": kind}
         owners = {
             ext: {
                 "name": r["displayName"],
@@ -56,6 +63,7 @@ class OrganisationSteps(ImportRun):
         }
         self.sync_entity("organisations", Organisation, owners)
         self.schools(tree, _ids(Organisation))
+        self.units_of = _units_of_schools(tree)
 
     def schools(self, tree: dict[uuid.UUID, dict[str, Any]], owners: dict[uuid.UUID, int]) -> None:
         """School units (Skolenhet), each tied to its Huvudman."""
@@ -139,3 +147,26 @@ class OrganisationSteps(ImportRun):
                     rows.setdefault(ext, with_name)
         if rows:
             self.sync_entity("subjects", Subject, rows)
+
+
+def _units_of_schools(tree: dict[uuid.UUID, dict[str, Any]]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Each school (Skola) and the school units below it, by school unit code."""
+    units: dict[uuid.UUID, list[tuple[str, uuid.UUID]]] = {}
+    for ext, record in tree.items():
+        if record["organisationType"] != "Skolenhet":
+            continue
+        seen = {ext}
+        parent = _parent(record)
+        while parent is not None and parent in tree and parent not in seen:
+            seen.add(parent)
+            if tree[parent]["organisationType"] == "Skola":
+                units.setdefault(parent, []).append((record.get("schoolUnitCode") or "", ext))
+            parent = _parent(tree[parent])
+    return {school: [ext for _, ext in sorted(found)] for school, found in units.items()}
+
+
+def _parent(record: dict[str, Any]) -> uuid.UUID | None:
+    try:
+        return rec.ref(record, "parentOrganisation")
+    except RecordError:
+        return None

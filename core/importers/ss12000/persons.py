@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from core.importers import records as rec
 from core.importers.records import RecordError
+from core.importers.report import FIELD, RELATION
 from core.importers.ss12000.base import ImportRun, _ids
 from core.importers.sync import Rows, sync
 from core.models import (
@@ -28,11 +29,27 @@ ADDRESS_FIELDS = ("street_address", "postal_code", "locality")
 CONTACT_FIELDS = ("email", "phone", *ADDRESS_FIELDS)
 FORM_PRIORITY = (
     SchoolForm.COMPULSORY,
+    SchoolForm.COMPULSORY_ADAPTED,
+    SchoolForm.SPECIAL,
+    SchoolForm.SAMI,
     SchoolForm.PRESCHOOL_CLASS,
     SchoolForm.UPPER_SECONDARY,
+    SchoolForm.UPPER_SECONDARY_ADAPTED,
     SchoolForm.PRESCHOOL,
     SchoolForm.LEISURE_CENTRE,
 )
+# SS 12000 school types read as another: träningsskolan (TR) is a part of
+# anpassad grundskola (formerly grundsärskolan).
+FORM_OF_TYPE = {"TR": SchoolForm.COMPULSORY_ADAPTED}
+MARKINGS = frozenset(SecurityMarking.values)
+LAST_YEAR = 13  # the highest schoolYear of any form (anpassad gymnasieskola's fourth year is 13)
+# Placements that make the child a pupil: preschool and fritidshem.
+PLACEMENT_FORMS = frozenset({SchoolForm.PRESCHOOL, SchoolForm.LEISURE_CENTRE})
+
+
+def school_form_of(school_type: Any) -> Any:
+    """The school form an SS 12000 school type is read as (itself, unless `FORM_OF_TYPE`)."""
+    return FORM_OF_TYPE.get(school_type, school_type) if isinstance(school_type, str) else None
 
 
 class PersonSteps(ImportRun):
@@ -50,6 +67,8 @@ class PersonSteps(ImportRun):
         self.pupils(accepted, person_ids)
         if "persons" in self.data:
             self.guardianships(accepted, person_ids)
+        if "placements" in self.data:
+            self.owners(accepted, person_ids)
 
     def person_rows(self) -> dict[uuid.UUID, dict[str, Any]]:
         """Sync Person rows; return the accepted records by id."""
@@ -67,12 +86,12 @@ class PersonSteps(ImportRun):
         rows: Rows = {}
         accepted: dict[uuid.UUID, dict[str, Any]] = {}
         for ext, record in self.valid("persons"):
+            row = self.person_row(ext, record)
             try:
-                row = self.person_row(record)
                 self.claim_civic_no(ext, row["civic_no"], holders)
             except RecordError as error:
-                self.report.reject("persons", ext, str(error))
-                continue
+                self.report.reject("persons", ext, str(error), FIELD)
+                row["civic_no"] = None
             if ext in edited:
                 # The person keeps what they typed in their settings, except
                 # an address once the register marks them protected.
@@ -93,11 +112,32 @@ class PersonSteps(ImportRun):
             msg = f"civicNo is already the identity number of person {holders[civic_no]}"
             raise RecordError(msg)
 
-    @staticmethod
-    def person_row(record: dict[str, Any]) -> dict[str, Any]:
-        """The Person fields of one record; no address when protected."""
-        civic_no, born = rec.civic_no(record)
+    def person_row(self, ext: uuid.UUID, record: dict[str, Any]) -> dict[str, Any]:
+        """The Person fields of one record; no address when protected.
+
+        A field that cannot be read is left out and reported; the person
+        and every relation to them are still imported. An unknown security
+        marking is read as protected identity: the safe side.
+        """
+        try:
+            civic_no, born = rec.civic_no(record)
+        except RecordError as error:
+            self.report.reject("persons", ext, f"{error}; imported without it", FIELD)
+            civic_no, born = None, None
+        try:
+            birth_date = rec.day(record, "birthDate") or born
+        except RecordError as error:
+            self.report.reject("persons", ext, f"{error}; imported without it", FIELD)
+            birth_date = born
         marking = record.get("securityMarking") or SecurityMarking.NONE
+        if marking not in MARKINGS:
+            self.report.reject(
+                "persons",
+                ext,
+                f"securityMarking {marking!r} is unknown; imported as protected identity",
+                FIELD,
+            )
+            marking = SecurityMarking.PROTECTED_REGISTRATION
         protected = marking != SecurityMarking.NONE
         addresses = [] if protected else record.get("addresses")
         home = ("Folkbokföring", "Postadress")
@@ -105,7 +145,7 @@ class PersonSteps(ImportRun):
             "given_name": record["givenName"],
             "family_name": record["familyName"],
             "civic_no": civic_no,
-            "birth_date": rec.day(record, "birthDate") or born,
+            "birth_date": birth_date,
             "security_marking": marking,
             "email": rec.first(record.get("emails"), "value", prefer=("Privat",)) or "",
             "phone": rec.first(record.get("phoneNumbers"), "value") or "",
@@ -122,12 +162,15 @@ class PersonSteps(ImportRun):
         """One login per person with an eduPersonPrincipalName (the username)."""
         rows: Rows = {}
         for ext, record in accepted.items():
-            names = record.get("eduPersonPrincipalNames") or []
-            if not names:
+            names = [n for n in record.get("eduPersonPrincipalNames") or [] if n]
+            if not names or not isinstance(names[0], str):
                 continue
             if names[0] in rows:
                 self.report.reject(
-                    "persons", ext, f"eduPersonPrincipalName {names[0]} is used twice"
+                    "persons",
+                    ext,
+                    f"eduPersonPrincipalName {names[0]} is used twice; no account",
+                    FIELD,
                 )
                 continue
             rows[names[0]] = {"person_id": person_ids[ext]}
@@ -158,40 +201,43 @@ class PersonSteps(ImportRun):
         """Persons with an enrolment or a preschool placement are pupils."""
         rows: Rows = {}
         for ext, record in accepted.items():
-            try:
-                row = self.enrolment_row(record)
-            except RecordError as error:
-                self.report.reject("persons", ext, str(error))
-                continue
+            row = self.enrolment_row(ext, record)
             if row is not None:
                 rows[person_ids[ext]] = self.pupil_rows[ext] = row
         for ext, placement in self.placements:
+            form = placement["schoolType"]
+            if form not in PLACEMENT_FORMS:
+                self.report.skip("placements")  # öppen fritidsverksamhet keeps no pages
+                continue
             child = rec.ref(placement, "child")
             school = self.school_ids.get(rec.ref(placement, "placedAt") or ext)
             if child not in person_ids or school is None:
                 self.report.reject("placements", ext, "child or placedAt is not known")
                 continue
-            row = {
-                "school_id": school,
-                "school_form": SchoolForm.PRESCHOOL,
-                "school_year": None,
-            }
+            row = {"school_id": school, "school_form": form, "school_year": None}
             rows.setdefault(person_ids[child], row)
         counts, _ = sync(Pupil, "person_id", rows, scope=Q())
         self.count("pupils", counts)
 
-    def enrolment_row(self, record: dict[str, Any]) -> dict[str, Any] | None:
-        """School, form and year from the enrolment that counts: current, then by form."""
+    def enrolment_row(self, ext: uuid.UUID, record: dict[str, Any]) -> dict[str, Any] | None:
+        """School, form and year from the enrolment that counts: current, then by form.
+
+        An enrolment that cannot be read is reported and the others count.
+        """
         candidates = []
         for enrolment in record.get("enrolments") or []:
-            form = enrolment.get("schoolType")
+            if not isinstance(enrolment, dict):
+                continue
+            form = school_form_of(enrolment.get("schoolType"))
             if enrolment.get("cancelled") or form not in SchoolForm.values:
                 continue
-            school = rec.ref(enrolment, "enroledAt")
-            if school not in self.school_ids:
-                msg = f"enrolment at {school}, which is not a known school unit"
-                raise RecordError(msg)
-            dates = rec.period(enrolment)
+            try:
+                school = rec.known(rec.ref(enrolment, "enroledAt"), self.school_ids, "school unit")
+                dates = rec.period(enrolment)
+            except RecordError as error:
+                self.report.reject("persons", ext, f"enrolment: {error}", RELATION)
+                continue
+            year = enrolment.get("schoolYear")
             current = (
                 (dates["start_date"] or self.today)
                 <= self.today
@@ -200,7 +246,7 @@ class PersonSteps(ImportRun):
             row = {
                 "school_id": self.school_ids[school],
                 "school_form": form,
-                "school_year": enrolment.get("schoolYear"),
+                "school_year": year if isinstance(year, int) and 0 <= year <= LAST_YEAR else None,
             }
             candidates.append((not current, FORM_PRIORITY.index(SchoolForm(form)), row))
         return min(candidates, key=lambda c: c[:2])[2] if candidates else None
@@ -217,22 +263,70 @@ class PersonSteps(ImportRun):
             responsibles = record.get("responsibles") or []
             pupil = pupil_of.get(person_ids[ext])
             if responsibles and pupil is None:
-                self.report.reject("persons", ext, "has responsibles but is not a pupil")
+                self.report.reject("persons", ext, "has responsibles but is not a pupil", RELATION)
                 continue
             for responsible in responsibles:
                 try:
                     guardian, row = self.guardianship_row(responsible, person_ids)
                 except RecordError as error:
-                    self.report.reject("persons", ext, str(error))
+                    self.report.reject("persons", ext, str(error), RELATION)
                     continue
                 rows[f"resp:{ext}:{guardian}"] = {"pupil_id": pupil, **row}
-        self.sync_relation("guardianships", Guardianship, rows, "resp:")
+        self.sync_relation("guardianships", Guardianship, rows, "resp:", "persons")
+
+    def owners(
+        self, accepted: dict[uuid.UUID, dict[str, Any]], person_ids: dict[uuid.UUID, int]
+    ) -> None:
+        """Guardianships from the placements' `owners`, the guardians holding each place.
+
+        A child whose record names no responsibles gets its owners as
+        custodians (Vårdnadshavare): municipal registers put the custodians
+        on a placement. An owner beside named responsibles who is not one of
+        them is another responsible adult (Annan ansvarig), with no rights
+        unless an administrator gives them.
+        """
+        pupil_of = dict(Pupil.objects.values_list("person_id", "pk"))
+        rows: Rows = {}
+        for ext, placement in self.placements:
+            child = rec.ref(placement, "child")
+            pupil = pupil_of.get(person_ids.get(child or uuid.UUID(int=0), 0))
+            if pupil is None:
+                continue  # already reported with the placement
+            record = accepted.get(child) if child is not None else None
+            named = {
+                rec.ref(r, "person")
+                for r in (record or {}).get("responsibles") or []
+                if isinstance(r, dict) and isinstance(r.get("person"), dict)
+            }
+            for owner in placement.get("owners") or []:
+                try:
+                    person = rec.ref({"owner": owner}, "owner")
+                except RecordError as error:
+                    self.report.reject("placements", ext, f"owner: {error}", RELATION)
+                    continue
+                if person not in person_ids:
+                    msg = f"owner {person} is not among the persons"
+                    self.report.reject("placements", ext, msg, RELATION)
+                    continue
+                if person in named:
+                    continue
+                relation = RelationType.OTHER_RESPONSIBLE if named else RelationType.CUSTODIAN
+                rows[f"own:{child}:{person}"] = {
+                    "pupil_id": pupil,
+                    "guardian_id": person_ids[person],
+                    "relation_type": relation,
+                    "end_date": None,
+                }
+        self.sync_relation("guardianships", Guardianship, rows, "own:", "placements")
 
     @staticmethod
     def guardianship_row(
         responsible: dict[str, Any], person_ids: dict[uuid.UUID, int]
     ) -> tuple[uuid.UUID, dict[str, Any]]:
         """The guardian's id and Guardianship fields of one responsible."""
+        if not isinstance(responsible, dict):
+            msg = f"responsible {responsible!r} is not an object"
+            raise RecordError(msg)
         guardian = rec.ref(responsible, "person")
         if guardian not in person_ids:
             msg = f"responsible {guardian} is not among the persons"

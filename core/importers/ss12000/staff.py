@@ -7,6 +7,7 @@ from typing import Any
 
 from core.importers import records as rec
 from core.importers.records import RecordError
+from core.importers.report import RELATION
 from core.importers.ss12000.base import ImportRun, _ids
 from core.importers.sync import Rows
 from core.models import (
@@ -46,56 +47,78 @@ class StaffSteps(ImportRun):
         accepted: list[tuple[uuid.UUID, dict[str, Any]]] = []
         for ext, record in self.valid("duties"):
             try:
-                rows[ext] = self.duty_row(record, person_ids)
+                rows.update(self.duty_rows(ext, record, person_ids))
             except RecordError as error:
                 self.report.reject("duties", ext, str(error))
                 continue
             accepted.append((ext, record))
-        self.sync_entity("duties", Duty, rows, dated=True)
+        self.sync_entity("duties", Duty, rows, dated_by=("duties",))
+        staff = {ext: rows[ext]["person_id"] for ext, _ in accepted}
         self.sync_relation(
-            "assignments", StaffAssignment, self.assignment_rows(accepted, rows), "ar:"
+            "assignments",
+            StaffAssignment,
+            self.assignment_rows(accepted, staff),
+            "ar:",
+            "duties",
         )
 
-    def duty_row(self, record: dict[str, Any], person_ids: dict[uuid.UUID, int]) -> dict[str, Any]:
-        """The Duty fields of one record."""
+    def duty_rows(
+        self, ext: uuid.UUID, record: dict[str, Any], person_ids: dict[uuid.UUID, int]
+    ) -> Rows:
+        """The Duty rows of one record: one per school unit it is at.
+
+        `dutyAt` is a school unit (Skolenhet) or a school (Skola) above
+        units, as SS 12000 v2.1.0 allows; a duty at a school is a duty at
+        each of its units. The first unit's row keeps the duty's id, the
+        others get ids derived from it.
+        """
         person = person_ids.get(rec.ref(record, "person") or uuid.UUID(int=0))
-        school = self.school_ids.get(rec.ref(record, "dutyAt") or uuid.UUID(int=0))
         if person is None:
             msg = "person is not among the persons"
-            raise RecordError(msg)
-        if school is None:
-            msg = "dutyAt is not a known school unit"
             raise RecordError(msg)
         if record["dutyRole"] not in DutyRole.values:
             msg = f"dutyRole {record['dutyRole']!r} is unknown"
             raise RecordError(msg)
+        at = rec.ref(record, "dutyAt") or uuid.UUID(int=0)
+        units = [at] if at in self.school_ids else self.units_of.get(at, [])
+        if not units:
+            msg = "dutyAt is not a known school unit or school"
+            raise RecordError(msg)
+        row = {"person_id": person, "role": record["dutyRole"], **rec.period(record)}
         return {
-            "person_id": person,
-            "school_id": school,
-            "role": record["dutyRole"],
-            **rec.period(record),
+            ext if n == 0 else uuid.uuid5(ext, str(unit)): {
+                **row,
+                "school_id": self.school_ids[unit],
+            }
+            for n, unit in enumerate(units)
         }
 
     def assignment_rows(
-        self, accepted: list[tuple[uuid.UUID, dict[str, Any]]], duties: Rows
+        self, accepted: list[tuple[uuid.UUID, dict[str, Any]]], staff: dict[uuid.UUID, int]
     ) -> Rows:
         """Staff assignments from the duties' `assignmentRole` lists."""
         rows: Rows = {}
         for ext, record in accepted:
-            for assignment in record.get("assignmentRole") or []:
+            roles = record.get("assignmentRole") or []
+            if not isinstance(roles, list):
+                roles = [roles]
+            for assignment in roles:
                 try:
                     key, row = self.assignment_row(ext, assignment)
                 except RecordError as error:
-                    self.report.reject("duties", ext, f"assignmentRole: {error}")
+                    self.report.reject("duties", ext, f"assignmentRole: {error}", RELATION)
                     continue
                 if key:
-                    rows[key] = {"staff_id": duties[ext]["person_id"], **row}
+                    rows[key] = {"staff_id": staff[ext], **row}
         return rows
 
     def assignment_row(
         self, duty: uuid.UUID, assignment: dict[str, Any]
     ) -> tuple[str, dict[str, Any]]:
         """Key and fields of one assignment role; an empty key for ignored roles."""
+        if not isinstance(assignment, dict):
+            msg = f"{assignment!r} names no group (expected {{group, assignmentRoleType}})"
+            raise RecordError(msg)
         kind = assignment.get("assignmentRoleType")
         if kind in IGNORED_ASSIGNMENT_ROLES:
             return "", {}
@@ -129,7 +152,8 @@ class StaffSteps(ImportRun):
                 rows.update(self.teaching_rows(ext, record, staff_of, subject))
             except RecordError as error:
                 self.report.reject("activities", ext, str(error))
-        self.sync_relation("assignments", StaffAssignment, rows, "ac:")
+                continue
+        self.sync_relation("assignments", StaffAssignment, rows, "ac:", "activities")
 
     def teaching_rows(
         self,
@@ -138,19 +162,27 @@ class StaffSteps(ImportRun):
         staff_of: dict[uuid.UUID, int],
         subject: int | None,
     ) -> Rows:
-        """A teacher assignment per (teacher, group) of one activity."""
-        groups = [rec.uid(g.get("id")) for g in record["groups"]]
-        unknown = [str(g) for g in groups if g not in self.group_ids]
-        if unknown:
-            msg = f"groups {', '.join(unknown)} are not known groups"
-            raise RecordError(msg)
+        """A teacher assignment per (teacher, group) of one activity.
+
+        A group or teacher that cannot be placed drops that relation only.
+        """
+        groups = []
+        for item in record["groups"]:
+            group = rec.uid(item.get("id")) if isinstance(item, dict) else None
+            if group in self.group_ids:
+                groups.append(group)
+            else:
+                self.report.reject(
+                    "activities", ext, f"group {group} is not a known group", RELATION
+                )
         rows: Rows = {}
         for teacher in record.get("teachers") or []:
-            duty = rec.ref(teacher, "duty")
-            if duty not in staff_of:
-                msg = f"teacher duty {duty} is not a known duty"
-                raise RecordError(msg)
-            dates = rec.period(teacher if teacher.get("startDate") else record)
+            try:
+                duty = rec.known(rec.ref(rec.obj(teacher), "duty"), staff_of, "teacher duty")
+                dates = _within(rec.period(teacher), rec.period(record))
+            except RecordError as error:
+                self.report.reject("activities", ext, str(error), RELATION)
+                continue
             for group in groups:
                 rows[f"ac:{ext}:{duty}:{group}"] = {
                     "staff_id": staff_of[duty],
@@ -160,3 +192,14 @@ class StaffSteps(ImportRun):
                     **dates,
                 }
         return rows
+
+
+def _within(inner: dict[str, Any], outer: dict[str, Any]) -> dict[str, Any]:
+    """The days of `inner` that are also days of `outer` (a teacher within an activity)."""
+    starts = [d for d in (inner["start_date"], outer["start_date"]) if d is not None]
+    ends = [d for d in (inner["end_date"], outer["end_date"]) if d is not None]
+    days = {"start_date": max(starts, default=None), "end_date": min(ends, default=None)}
+    if days["start_date"] and days["end_date"] and days["end_date"] < days["start_date"]:
+        msg = "the teacher's days lie outside the activity's"
+        raise RecordError(msg)
+    return days

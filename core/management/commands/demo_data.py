@@ -20,7 +20,6 @@ from core.importers.demo import DemoDataset, build_dataset, write_dataset
 from core.importers.demo.pages import fill_pages
 from core.importers.source import load_dataset
 from core.importers.ss12000 import import_dataset
-from core.management.commands.import_ss12000 import print_report
 from core.models import (
     DevelopmentPlan,
     Group,
@@ -70,7 +69,8 @@ class Command(BaseCommand):
         write_dataset(dataset, folder)
         self.stdout.write(f"SS 12000 files in {folder}")
         report = import_dataset(load_dataset(folder), progress=True)
-        print_report(report, self.stdout.write)
+        for line in report.lines(every_fault=False):
+            self.stdout.write(line)
         curriculum_load()
 
     def fill(self, seed: int) -> None:

@@ -6,13 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from core.importers.report import ImportReport
 from core.importers.source import SourceError, load_dataset
-from core.importers.ss12000 import import_dataset
-
-_SHOWN_REJECTIONS = 50
+from core.importers.ss12000 import MassEnd, import_dataset
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "path", type=Path, help="A directory of collection files, or one file."
+            "path", type=Path, help="A directory of collection files or pages, or one file."
         )
         parser.add_argument(
             "--today",
@@ -31,27 +31,51 @@ class Command(BaseCommand):
                 "relations gone from the source end the day before."
             ),
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Print what would change and write nothing.",
+        )
+        parser.add_argument(
+            "--allow-mass-end",
+            action="store_true",
+            help=(
+                "Write even if the run ends more than IMPORT_MAX_END_PERCENT of the open "
+                "rows of some kind (an export that really dropped them)."
+            ),
+        )
+        parser.add_argument(
+            "--report",
+            type=Path,
+            default=None,
+            help="Write the report here (<path>.json and <path>.txt); default IMPORT_REPORT_DIR.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             dataset = load_dataset(options["path"])
         except SourceError as error:
             raise CommandError(f"Nothing imported: {error}") from None
-        report = import_dataset(dataset, today=options["today"], progress=True)
-        print_report(report, self.stdout.write)
+        try:
+            report = import_dataset(
+                dataset,
+                today=options["today"],
+                progress=True,
+                dry_run=options["dry_run"],
+                allow_mass_end=options["allow_mass_end"],
+            )
+        except MassEnd as stop:
+            self._write(stop.report, options["report"])
+            raise CommandError(str(stop)) from None
+        self._write(report, options["report"])
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was written.")
 
-
-def print_report(report: ImportReport, write: Any) -> None:
-    """The counts per kind, then the rejections with their reasons."""
-    write(f"{'':15}{'created':>9}{'updated':>9}{'ended':>9}")
-    for kind, (created, updated, ended) in report.as_table().items():
-        write(f"{kind:15}{created:>9}{updated:>9}{ended:>9}")
-    totals = report.totals
-    write(
-        f"Total: {totals['created']} created, {totals['updated']} updated, "
-        f"{totals['ended']} ended, {totals['rejected']} rejected."
-    )
-    for rejection in report.rejections[:_SHOWN_REJECTIONS]:
-        write(f"  rejected {rejection}")
-    if len(report.rejections) > _SHOWN_REJECTIONS:
-        write(f"  ... and {len(report.rejections) - _SHOWN_REJECTIONS} more rejections.")
+    def _write(self, report: ImportReport, stem: Path | None) -> None:
+        for line in report.lines(every_fault=False):
+            self.stdout.write(line)
+        if stem is None:
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+            stem = Path(settings.IMPORT_REPORT_DIR) / f"import-{stamp}"
+        as_json, as_text = report.write(stem)
+        self.stdout.write(f"Report: {as_json} and {as_text}")
