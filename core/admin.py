@@ -28,6 +28,7 @@ from core.models import (
     PupilMentor,
     School,
     StaffAssignment,
+    SyncRun,
     User,
 )
 from permissions.rules import can_read_civic_no, civic_no_readable
@@ -163,4 +164,33 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:  # noqa: ARG002
         """Tokens are made where their secret can be shown once."""
+        return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin[SyncRun]):
+    """The live sync's runs, for the administrator who watches the roster arrive."""
+
+    list_display = ("started_at", "source", "outcome", "delta_after", "finished_at")
+    list_filter = ("outcome", "source")
+    readonly_fields = (
+        "source",
+        "started_at",
+        "finished_at",
+        "delta_after",
+        "outcome",
+        "counts",
+        "message",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:  # noqa: ARG002
+        """Runs are made by the sync only."""
+        return False
+
+    def has_change_permission(
+        self,
+        request: HttpRequest,  # noqa: ARG002
+        obj: SyncRun | None = None,  # noqa: ARG002
+    ) -> bool:
+        """A run's record is not edited."""
         return False

@@ -1,4 +1,4 @@
-"""`/healthz`: is the database reachable, and the channel layer if any."""
+"""`/healthz`: is the database reachable, the channel layer if any, and is the roster current."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+
+from core.selectors.sync import roster_sync_state
 
 _TIMEOUT_SECONDS = 2.0
 
@@ -37,6 +39,13 @@ async def _channel_layer_ok() -> bool:
     return bool(message.get("token") == token)
 
 
+def _roster_sync() -> str | None:
+    try:
+        return roster_sync_state()
+    except Exception:  # noqa: BLE001 - the database check reports the cause
+        return None
+
+
 async def healthz(request: HttpRequest) -> JsonResponse:  # noqa: ARG001
     """200 with each check 'ok', or 503 naming the one that failed."""
     checks = {"database": "ok" if await sync_to_async(_database_ok)() else "failing"}
@@ -44,6 +53,9 @@ async def healthz(request: HttpRequest) -> JsonResponse:  # noqa: ARG001
         checks["channel_layer"] = "ok" if await _channel_layer_ok() else "failing"
     else:
         checks["channel_layer"] = "in-memory"
+    roster = await sync_to_async(_roster_sync)()
+    if roster is not None:
+        checks["roster_sync"] = roster  # "stale" and "never" do not fail the check
     healthy = "failing" not in checks.values()
     return JsonResponse(
         {"status": "ok" if healthy else "failing", **checks},

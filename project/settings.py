@@ -189,6 +189,15 @@ IMAGE_MAX_BYTES = env_int("IMAGE_MAX_BYTES", 5_000_000, minimum=1_000)
 # given --allow-mass-end: a partial export must not end families' access.
 IMPORT_MAX_END_PERCENT = env_int("IMPORT_MAX_END_PERCENT", 10)
 IMPORT_MASS_END_MIN = env_int("IMPORT_MASS_END_MIN", 20, minimum=1)
+# The live SS 12000 sync (`manage.py sync_ss12000`, docs/ss12000-import.md).
+SS12000_URL = env_str("SS12000_URL", "")
+SS12000_TOKEN_URL = env_str("SS12000_TOKEN_URL", "")
+SS12000_CLIENT_ID = env_str("SS12000_CLIENT_ID", "")
+SS12000_CLIENT_SECRET = env_str("SS12000_CLIENT_SECRET", "")
+SS12000_SCOPE = env_str("SS12000_SCOPE", "")
+SS12000_PAGE_SIZE = env_int("SS12000_PAGE_SIZE", 500, minimum=1)
+SS12000_LOCK_MINUTES = env_int("SS12000_LOCK_MINUTES", 60, minimum=1)
+SS12000_STALE_MINUTES = env_int("SS12000_STALE_MINUTES", 60, minimum=1)
 # Where `import_ss12000` writes each run's report (JSON and text).
 IMPORT_REPORT_DIR = Path(env_str("IMPORT_REPORT_DIR", str(BASE_DIR / "var" / "import-reports")))
 # Bodies above this go to a temporary file, not memory.

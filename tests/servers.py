@@ -181,3 +181,24 @@ def write_log_entry(base: str, token: str, pupil: str, text: str) -> dict[str, A
         {"i": {"pupilId": pupil, "text": text}},
         token,
     )
+
+
+@contextmanager
+def ss12000_server(root: Path) -> Iterator[str]:
+    """The SS 12000 API server of `tests.ss12000_server` over `root`; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "tests.ss12000_server", "--port", str(port), "--root", str(root)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line.startswith("listening"):
+            pytest.fail(f"the SS 12000 server did not start: {line!r}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

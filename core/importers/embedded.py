@@ -27,6 +27,7 @@ from core.importers.source import Dataset
 def unfold(dataset: Dataset) -> Dataset:
     """A copy of `dataset` with every `_embedded` object read into its collection."""
     data = Dataset(copy.deepcopy(dict(dataset)), incomplete=dataset.incomplete)
+    data.deleted = dataset.deleted
     index = {name: _by_id(records) for name, records in data.items()}
     for person in list(_objects(data.get("persons"))):
         _unfold_person(data, index, person)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,8 @@ class Dataset(dict[str, list[Any]]):
     ) -> None:
         super().__init__(collections or {})
         self.incomplete = set(incomplete)
+        # Ids named deleted by the source (`/deletedEntities`), per collection.
+        self.deleted: dict[str, set[uuid.UUID]] = {}
 
     def complete(self, collection: str) -> bool:
         """Whether `collection` was read whole: the run may end what it no longer holds."""

@@ -45,6 +45,7 @@ from core.models.roster import (
     StaffAssignment,
     StaffRole,
 )
+from core.models.sync import SyncLock, SyncOutcome, SyncRun
 from core.models.teaching import AssessmentMatrix, MatrixCriterion, MatrixMark, TeachingPlan
 
 __all__ = [
@@ -97,6 +98,9 @@ __all__ = [
     "StaffAssignment",
     "StaffRole",
     "Subject",
+    "SyncLock",
+    "SyncOutcome",
+    "SyncRun",
     "TeachingPlan",
     "User",
     "WrittenAssessment",

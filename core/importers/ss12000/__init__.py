@@ -25,6 +25,7 @@ from core.importers.embedded import unfold
 from core.importers.report import ImportReport
 from core.importers.source import Dataset
 from core.importers.ss12000.base import _ids
+from core.importers.ss12000.deletions import DeletionSteps
 from core.importers.ss12000.groups import GroupSteps
 from core.importers.ss12000.organisations import OrganisationSteps
 from core.importers.ss12000.persons import PersonSteps
@@ -89,7 +90,7 @@ def _mass_ends(report: ImportReport) -> dict[str, tuple[int, int]]:
     }
 
 
-class Importer(OrganisationSteps, PersonSteps, GroupSteps, StaffSteps):
+class Importer(OrganisationSteps, PersonSteps, GroupSteps, StaffSteps, DeletionSteps):
     """An import run: every step, in dependency order."""
 
     def run(self) -> None:
@@ -110,3 +111,4 @@ class Importer(OrganisationSteps, PersonSteps, GroupSteps, StaffSteps):
         self.memberships()
         self.duties()
         self.activities()
+        self.deletions()
