@@ -7,7 +7,9 @@ as `core.importers.demo.write_dataset` writes them) under `/v2.0/`, as an
 SS 12000 server does: OAuth2 client credentials at `POST /token` (client
 secret in HTTP Basic or in the form), bearer tokens on every request,
 pages by `limit` and an opaque `pageToken` (which, as the specification
-says, carries the query: it is sent alone), `meta.modified.after`, and
+says, carries the query: it is sent alone), `meta.modified.after`,
+`organisation` on groups, duties, activities and placements, persons by
+`relationship.entity.type` and `relationship.organisation`, and
 `/deletedEntities?after=`. Faults come from `DIR/control.json`, read again
 whenever it changes (its counters start afresh):
 
@@ -87,6 +89,10 @@ def _modified(record: dict[str, Any], default: str) -> dt.datetime:
 
 def _instant(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
+
+
+def _id(reference: Any) -> Any:
+    return reference.get("id") if isinstance(reference, dict) else None
 
 
 def _encode(cursor: dict[str, Any]) -> str:
@@ -185,17 +191,70 @@ class Handler(BaseHTTPRequestHandler):
                 self.state.expire_page_tokens -= 1
                 self._answer(410, {"message": "the page token has expired"})
                 return
-            offset, after = int(cursor["o"]), cursor.get("after")
+            offset, filters = int(cursor["o"]), dict(cursor["q"])
         else:
-            offset, after = 0, query.get("meta.modified.after")
+            offset = 0
+            filters = {k: v for k, v in query.items() if k not in {"limit", "expand"}}
+        records = self._filtered(name, filters)
+        page = records[offset : offset + limit]
+        more = offset + limit < len(records)
+        token = _encode({"c": name, "o": offset + limit, "q": filters}) if more else None
+        self._answer(200, {"data": page, "pageToken": token})
+
+    def _filtered(self, name: str, filters: dict[str, str]) -> list[dict[str, Any]]:
+        """The collection's records that pass the query's filters, in the file's order."""
         records = self.state.data.get(name, [])
+        after = filters.get("meta.modified.after")
         if after:
             default = self.state.control.get("modified", "2000-01-01T00:00:00Z")
             records = [r for r in records if _modified(r, default) > _instant(after)]
-        page = records[offset : offset + limit]
-        more = offset + limit < len(records)
-        token = _encode({"c": name, "o": offset + limit, "after": after}) if more else None
-        self._answer(200, {"data": page, "pageToken": token})
+        unit = filters.get("organisation")
+        if unit:
+            field = {"duties": "dutyAt", "placements": "placedAt"}.get(name, "organisation")
+            records = [r for r in records if _id(r.get(field)) == unit]
+        kind, unit = (
+            filters.get("relationship.entity.type"),
+            filters.get("relationship.organisation"),
+        )
+        if name == "persons" and kind and unit:
+            related = self._related(kind, unit)
+            records = [r for r in records if r.get("id") in related]
+        return records
+
+    def _related(self, kind: str, unit: str) -> set[str]:
+        """Ids of the persons tied to `unit` by the relationship `kind`."""
+        data = self.state.data
+        placements = [p for p in data.get("placements", []) if _id(p.get("placedAt")) == unit]
+        enrolled = {
+            p["id"]
+            for p in data.get("persons", [])
+            if any(_id(e.get("enroledAt")) == unit for e in p.get("enrolments") or [])
+        }
+        placed = {_id(p.get("child")) for p in placements}
+        found: dict[str, set[str]] = {
+            "enrolment": enrolled,
+            "placement.child": placed,
+            "placement.owner": {_id(o) for p in placements for o in p.get("owners") or []},
+            "duty": {
+                _id(d.get("person"))
+                for d in data.get("duties", [])
+                if _id(d.get("dutyAt")) == unit
+            },
+            "groupMembership": {
+                _id(m.get("person"))
+                for g in data.get("groups", [])
+                if _id(g.get("organisation")) == unit
+                for m in g.get("groupMemberships") or []
+            },
+        }
+        for relation, children in (("enrolment", enrolled), ("placement", placed)):
+            found[f"responsibleFor.{relation}"] = {
+                _id(r.get("person"))
+                for p in data.get("persons", [])
+                if p["id"] in children
+                for r in p.get("responsibles") or []
+            }
+        return {i for i in found.get(kind, set()) if i}
 
     def _deleted(self, query: dict[str, str]) -> dict[str, Any]:
         after = _instant(query["after"]) if "after" in query else None

@@ -26,13 +26,23 @@ from typing import Any
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 
-from core.importers.source import COLLECTIONS, Dataset
+from core.importers.source import COLLECTIONS, Dataset, deleted_ids
 
 # What each collection is asked for with: the relations embedded in it.
 EXPAND = {
     "persons": "responsibleFor,groupMemberships",
     "groups": "assignmentRoles",
 }
+# `relationship.entity.type` values that tie a person to a school unit.
+RELATIONSHIPS = (
+    "enrolment",
+    "placement.child",
+    "responsibleFor.enrolment",
+    "responsibleFor.placement",
+    "placement.owner",
+    "duty",
+    "groupMembership",
+)
 _GONE, _UNAUTHORISED, _SERVER_ERROR = 410, 401, 500
 _RESTARTS = 3
 
@@ -86,34 +96,81 @@ class Client:
         )
 
     def dataset(self, *, modified_after: dt.datetime | None = None) -> Dataset:
-        """Every collection, whole; a delta when `modified_after` is given."""
+        """Every collection, whole, school unit by school unit; a delta when `modified_after`.
+
+        A full load reads the organisations and syllabuses, then, for each
+        school unit and school, what the specification's queries tie to it
+        (`by_unit`). A delta reads each collection once, modified after
+        the given time, and what was deleted since.
+        """
+        if modified_after is None:
+            return self.by_unit()
         data = Dataset()
         for name in COLLECTIONS:
             params = {"limit": str(self.server.page_size)}
             if name in EXPAND:
                 params["expand"] = EXPAND[name]
-            if modified_after is not None:
-                params["meta.modified.after"] = _instant(modified_after)
+            params["meta.modified.after"] = _instant(modified_after)
             data[name] = list(self._all(f"/{name}", params, name))
-        if modified_after is not None:
-            # Changed records only: a delta is no snapshot, nothing ends for being absent.
-            data.incomplete.update(COLLECTIONS)
-            data.deleted = self.deleted(modified_after)
+        # Changed records only: a delta is no snapshot, nothing ends for being absent.
+        data.incomplete.update(COLLECTIONS)
+        data.deleted = self.deleted(modified_after)
         return data
+
+    def by_unit(self) -> Dataset:
+        """The initial load: per school unit (and school), the records tied to it.
+
+        Persons come by relationship (`relationship.entity.type` with
+        `relationship.organisation`): pupils by enrolment and placement,
+        guardians by the enrolments and placements of those they are
+        responsible for, staff by duty and members by group membership;
+        groups, duties, activities and placements by `organisation`. A
+        record tied to several units is read once. Every unit's pages read
+        to the end make each collection whole: a snapshot.
+        """
+        data = Dataset()
+        for name in ("organisations", "syllabuses"):
+            data[name] = list(self._all(f"/{name}", self._params(name), name))
+        units = [
+            str(o["id"])
+            for o in data["organisations"]
+            if isinstance(o, dict) and o.get("organisationType") in {"Skolenhet", "Skola"}
+        ]
+        found: dict[str, dict[str, Any]] = {name: {} for name in COLLECTIONS[2:]}
+        for unit in units:
+            for relationship in RELATIONSHIPS:
+                params = {
+                    **self._params("persons"),
+                    "relationship.entity.type": relationship,
+                    "relationship.organisation": unit,
+                }
+                self._add(found["persons"], self._all("/persons", params, "persons"))
+            for name in ("groups", "duties", "activities", "placements"):
+                params = {**self._params(name), "organisation": unit}
+                self._add(found[name], self._all(f"/{name}", params, name))
+        for name, records in found.items():
+            data[name] = list(records.values())
+        return data
+
+    def _params(self, name: str) -> dict[str, str]:
+        params = {"limit": str(self.server.page_size)}
+        if name in EXPAND:
+            params["expand"] = EXPAND[name]
+        return params
+
+    @staticmethod
+    def _add(found: dict[str, Any], records: Iterator[Any]) -> None:
+        for record in records:
+            key = str(record.get("id")) if isinstance(record, dict) else f"#{len(found)}"
+            found.setdefault(key, record)
 
     def deleted(self, after: dt.datetime) -> dict[str, set[uuid.UUID]]:
         """Ids the server names deleted after `after`, per collection."""
         found: dict[str, set[uuid.UUID]] = {}
         params = {"after": _instant(after), "limit": str(self.server.page_size)}
         for page in self._all("/deletedEntities", params, "deletedEntities"):
-            for name, ids in page.items():
-                # `activitites` is the standard's own spelling in DeletedEntities.
-                key = "activities" if name == "activitites" else name
-                for value in ids if isinstance(ids, list) else []:
-                    try:
-                        found.setdefault(key, set()).add(uuid.UUID(str(value)))
-                    except ValueError:
-                        continue
+            for name, ids in deleted_ids("/deletedEntities", {"data": page}).items():
+                found.setdefault(name, set()).update(ids)
         return found
 
     def _all(self, path: str, params: dict[str, str], name: str) -> Iterator[Any]:
@@ -131,7 +188,8 @@ class Client:
                 page = body.get("data")
                 records.extend(page if isinstance(page, list) else [page])
                 pages += 1
-                self.progress.pages[name], self.progress.records[name] = pages, len(records)
+                self.progress.pages[name] = self.progress.pages.get(name, 0) + 1
+                self.progress.records[name] = self.progress.records.get(name, 0) + len(page or [])
                 self.report(f"{name}: page {pages}, {len(records)} records")
                 token = body.get("pageToken")
                 if not token:

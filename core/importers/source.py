@@ -12,13 +12,15 @@ hold in practice):
 - a bare array of records;
 and, in a directory, `<collection>.json`, numbered pages beside it
 (`<collection>-2.json`, `<collection>_2.json`, `<collection>.2.json`) or a
-folder `<collection>/` of pages, read in name order. A byte-order mark is
+folder `<collection>/` of pages, read in name order, and
+`deletedEntities.json` (a `/deletedEntities` body). A byte-order mark is
 skipped. A collection is complete only if its last page's `pageToken` is
 null or absent: a run ends no relation from an incomplete collection.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import uuid
@@ -71,8 +73,57 @@ def load_dataset(path: Path) -> Dataset:
     raise SourceError(msg)
 
 
+def as_delta(dataset: Dataset, since: dt.datetime) -> tuple[Dataset, int]:
+    """`dataset` read as what changed after `since`: no collection is a snapshot.
+
+    Records the source marks unmodified since then (`meta.modified`) are
+    left out; what `deletedEntities` names is ended. Returns the delta and
+    how many records were left out.
+    """
+    delta = Dataset(incomplete=COLLECTIONS)
+    delta.deleted = dataset.deleted
+    left_out = 0
+    for name, records in dataset.items():
+        kept = [r for r in records if not _unmodified_since(r, since)]
+        left_out += len(records) - len(kept)
+        delta[name] = kept
+    return delta, left_out
+
+
+def _unmodified_since(record: Any, since: dt.datetime) -> bool:
+    meta = record.get("meta") if isinstance(record, dict) else None
+    modified = meta.get("modified") if isinstance(meta, dict) else None
+    try:
+        moment = dt.datetime.fromisoformat(str(modified))
+    except ValueError:
+        return False  # no date to go by: read it
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=since.tzinfo)
+    return moment <= since
+
+
+def deleted_ids(path: Path | str, body: Any) -> dict[str, set[uuid.UUID]]:
+    """The ids of a `/deletedEntities` body, per collection."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        msg = f"{path}: expected an object with a 'data' object of deleted ids."
+        raise SourceError(msg)
+    found: dict[str, set[uuid.UUID]] = {}
+    for name, ids in data.items():
+        key = "activities" if name == "activitites" else name  # the standard's spelling
+        for value in ids if isinstance(ids, list) else []:
+            try:
+                found.setdefault(key, set()).add(uuid.UUID(str(value)))
+            except ValueError:
+                continue
+    return found
+
+
 def _from_directory(path: Path) -> Dataset:
     dataset = Dataset()
+    deleted = path / "deletedEntities.json"
+    if deleted.is_file():
+        dataset.deleted = deleted_ids(deleted, _read_json(deleted))
     for name in COLLECTIONS:
         pages = _pages(path, name)
         for page in pages:
@@ -80,7 +131,7 @@ def _from_directory(path: Path) -> Dataset:
             dataset.setdefault(name, []).extend(records)
             if page == pages[-1] and more:
                 dataset.incomplete.add(name)
-    if not dataset:
+    if not dataset and not dataset.deleted:
         names = ", ".join(f"{name}.json" for name in COLLECTIONS)
         msg = f"{path}: holds none of the SS 12000 collection files ({names})."
         raise SourceError(msg)
@@ -104,6 +155,8 @@ def _page_order(file: Path) -> tuple[str, int, str]:
 
 def _collections(path: Path, body: dict[str, Any]) -> Dataset:
     dataset = Dataset()
+    if "deletedEntities" in body:
+        dataset.deleted = deleted_ids(path, body["deletedEntities"])
     for name in COLLECTIONS:
         if name in body:
             value = body[name]

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from core.importers.records import SCHOOL_TIME
 from core.importers.report import ImportReport
-from core.importers.source import SourceError, load_dataset
+from core.importers.source import SourceError, as_delta, load_dataset
 from core.importers.ss12000 import MassEnd, import_dataset
 
 
@@ -29,6 +30,15 @@ class Command(BaseCommand):
             help=(
                 "Import as of this day (YYYY-MM-DD); "
                 "relations gone from the source end the day before."
+            ),
+        )
+        parser.add_argument(
+            "--since",
+            type=_instant,
+            default=None,
+            help=(
+                "Read PATH as a delta exported after this time (RFC 3339): upsert what "
+                "changed, end only what deletedEntities names, end nothing for being absent."
             ),
         )
         parser.add_argument(
@@ -56,6 +66,10 @@ class Command(BaseCommand):
             dataset = load_dataset(options["path"])
         except SourceError as error:
             raise CommandError(f"Nothing imported: {error}") from None
+        if options["since"] is not None:
+            dataset, unchanged = as_delta(dataset, options["since"])
+            since = f"{options['since']:%Y-%m-%d %H:%M:%S%z}"
+            self.stdout.write(f"Delta after {since}: {unchanged} records unchanged since then")
         try:
             report = import_dataset(
                 dataset,
@@ -79,3 +93,9 @@ class Command(BaseCommand):
             stem = Path(settings.IMPORT_REPORT_DIR) / f"import-{stamp}"
         as_json, as_text = report.write(stem)
         self.stdout.write(f"Report: {as_json} and {as_text}")
+
+
+def _instant(text: str) -> dt.datetime:
+    """An RFC 3339 time; one without an offset is Swedish time."""
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=SCHOOL_TIME)

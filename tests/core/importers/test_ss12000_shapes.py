@@ -465,3 +465,31 @@ def test_the_report_file_lists_every_fault_grouped_by_reason(tmp_path):
     }
     text = (tmp_path / "run.txt").read_text("utf-8")
     assert all(s["id"] in text for s in strangers)
+
+
+def test_a_delta_since_a_time_ends_only_what_is_named_deleted(tmp_path, capsys):
+    # given: the whole register once, then a delta of one changed person and one deleted group
+    import_dataset(dataset(), today=TODAY)
+    data = dataset()
+    find(data, "persons", "elis")["givenName"] = "Elias"
+    find(data, "persons", "elis")["meta"] = {"modified": "2026-11-22T10:00:00Z"}
+    for record in data["persons"]:
+        record.setdefault("meta", {"modified": "2026-09-01T10:00:00Z"})
+    delta = directory(tmp_path / "delta", {"persons": data["persons"]})
+    deleted = {"data": {"groups": [uid("humlan")], "activitites": []}}
+    (delta / "deletedEntities.json").write_text(json.dumps(deleted), encoding="utf-8")
+
+    # when
+    call_command(
+        "import_ss12000", str(delta), "--today", "2026-11-23", "--since", "2026-11-01T00:00:00"
+    )
+
+    # then
+    out = capsys.readouterr().out
+    assert "Delta after 2026-11-01 00:00:00+0100: 8 records unchanged since then" in out
+    assert "persons                0        1        0" in out
+    assert "guardianships          0        0        0" in out
+    assert "groups                 0        0        1" in out
+    assert Person.objects.get(external_id=uid("elis")).given_name == "Elias"
+    assert Guardianship.objects.filter(end_date__isnull=False).count() == 0
+    assert Group.objects.get(external_id=uid("humlan")).end_date == dt.date(2026, 11, 22)
