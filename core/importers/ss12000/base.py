@@ -6,18 +6,35 @@ import datetime as dt
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from tqdm import tqdm
 
-from core.importers.report import ImportReport
+from core.importers.report import FIELD, ImportReport
 from core.importers.source import Dataset
 from core.importers.sync import Counts, Rows, sync
 from core.importers.validation import problems
 
 _PROGRESS_FROM = 2000
+
+
+# The collection each kind of row is read from, for the report.
+SOURCE_OF_KIND = {"schools": "organisations", "subjects": "syllabuses"}
+# Text a column may cut short: names and places; codes are left out whole.
+_CUT = frozenset({"name", "given_name", "family_name", "street_address", "locality"})
+
+
+@cache
+def _limits(model: type[models.Model]) -> dict[str, int]:
+    """The model's text columns and their lengths."""
+    return {
+        f.attname: f.max_length
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField) and f.max_length
+    }
 
 
 def _ids(model: type[models.Model]) -> dict[uuid.UUID, int]:
@@ -96,6 +113,8 @@ class ImportRun:
         Dated ones missing from the source end, if the collections in
         `dated_by` are complete snapshots.
         """
+        for ext, row in rows.items():
+            self.fit(SOURCE_OF_KIND.get(kind, kind), ext, model, row)
         counts, _ = sync(
             model,
             "external_id",
@@ -104,6 +123,26 @@ class ImportRun:
             end_missing_on=self.ends(*dated_by) if dated_by else None,
         )
         self.count(kind, counts)
+
+    def fit(
+        self, collection: str, ext: object, model: type[models.Model], row: dict[str, Any]
+    ) -> None:
+        """Make `row`'s text fit its model's columns, reporting what was cut or left out.
+
+        A name too long for its column is cut; a code too long for its
+        column (a placeholder such as "municipalityCode") is left out.
+        """
+        for name, value in row.items():
+            limit = _limits(model).get(name)
+            if not isinstance(value, str) or limit is None or len(value) <= limit:
+                continue
+            if name in _CUT:
+                row[name] = value[:limit]
+                reason = f"{name} is longer than {limit} characters; cut"
+            else:
+                row[name] = ""
+                reason = f"{name} {value!r} is longer than {limit} characters; left out"
+            self.report.reject(collection, ext, reason, FIELD)
 
     def sync_relation(
         self, kind: str, model: type[models.Model], rows: Rows, prefix: str, *sources: str

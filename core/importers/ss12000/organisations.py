@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -32,8 +33,16 @@ ORGANISATION_TYPES = frozenset(
 )
 
 
+_SCHOOL_UNIT_CODE = re.compile(r"\d{8}")
+_MUNICIPALITY_CODE = re.compile(r"\d{4}")
+# The namespace of the ids of "Okänd huvudman", one per municipality code.
+UNKNOWN_ORGANISER = uuid.UUID("5f1c2d3e-0a4b-5c6d-8e7f-9a0b1c2d3e4f")
+
+
 class OrganisationSteps(ImportRun):
     """Organisations, school units and subjects."""
+
+    stored_organisers: dict[uuid.UUID | None, int]
 
     def organisations(self) -> None:
         """Organisers (Huvudman), then the school units below them."""
@@ -68,6 +77,11 @@ class OrganisationSteps(ImportRun):
     def schools(self, tree: dict[uuid.UUID, dict[str, Any]], owners: dict[uuid.UUID, int]) -> None:
         """School units (Skolenhet), each tied to its Huvudman."""
         code_holders = dict(School.objects.values_list("school_unit_code", "external_id"))
+        self.stored_organisers = dict(
+            School.objects.filter(external_id__isnull=False).values_list(
+                "external_id", "organisation_id"
+            )
+        )
         rows: Rows = {}
         for ext, record in tree.items():
             if record["organisationType"] != "Skolenhet":
@@ -91,6 +105,9 @@ class OrganisationSteps(ImportRun):
         if not code:
             msg = "a Skolenhet needs a schoolUnitCode"
             raise RecordError(msg)
+        if not (isinstance(code, str) and _SCHOOL_UNIT_CODE.fullmatch(code)):
+            msg = f"schoolUnitCode {code!r} is not Skolverket's eight digits"
+            raise RecordError(msg)
         if code_holders.setdefault(code, ext) != ext:
             msg = f"schoolUnitCode {code} belongs to organisation {code_holders[code]}"
             raise RecordError(msg)
@@ -100,8 +117,44 @@ class OrganisationSteps(ImportRun):
             "school_unit_code": code,
             "school_forms": forms,
             "municipality_code": record.get("municipalityCode") or "",
-            "organisation_id": owners[self.owner(ext, tree, owners)],
+            "organisation_id": self.organiser(ext, record, tree, owners),
         }
+
+    def organiser(
+        self,
+        ext: uuid.UUID,
+        record: dict[str, Any],
+        tree: dict[uuid.UUID, dict[str, Any]],
+        owners: dict[uuid.UUID, int],
+    ) -> int:
+        """The school unit's organiser: its Huvudman, else the one it had, else an unknown one.
+
+        Skolverket's DNP bodies send a school unit with no organisation tree
+        above it. The unit is imported all the same: under the organiser an
+        earlier import gave it, or else under "Okänd huvudman" of its
+        municipality, which no grant names, so no one reads more for it.
+        """
+        try:
+            return owners[self.owner(ext, tree, owners)]
+        except RecordError as error:
+            kept = self.stored_organisers.get(ext)
+            if kept is not None:
+                return kept
+            municipality = record.get("municipalityCode") or ""
+            if not (isinstance(municipality, str) and _MUNICIPALITY_CODE.fullmatch(municipality)):
+                municipality = ""
+            unknown, created = Organisation.objects.get_or_create(
+                external_id=uuid.uuid5(UNKNOWN_ORGANISER, municipality),
+                defaults={
+                    "name": f"Okänd huvudman {municipality}".strip(),
+                    "municipality_code": municipality,
+                },
+            )
+            self.report.counts["organisations"].created += int(created)
+            self.report.reject(
+                "organisations", ext, f"{error}; placed under {unknown.name}", FIELD
+            )
+            return unknown.pk
 
     def owner(
         self,
