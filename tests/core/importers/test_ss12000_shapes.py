@@ -172,6 +172,8 @@ def test_what_the_standard_does_not_require_drops_no_one():
     data = dataset()
     find(data, "persons", "karin")["eduPersonPrincipalNames"] = []
     del find(data, "persons", "alva")["enrolments"][0]["schoolYear"]
+    elis = find(data, "persons", "elis")["enrolments"][0]
+    elis |= {"schoolType": "GY", "schoolYear": 1}  # upper secondary, no educationCode
     find(data, "persons", "per")["civicNo"]["value"] = "8309119960"  # ten digits
     find(data, "persons", "tove")["civicNo"]["value"] = civic("19800101", 984)[:-1] + "0"
 
@@ -183,6 +185,8 @@ def test_what_the_standard_does_not_require_drops_no_one():
     assert report.as_table() == {**FIRST_RUN, "accounts": (6, 0, 0)}
     assert guardians_of("alva") == ["Greta", "Karin", "Per"]
     assert Pupil.objects.get(person__external_id=uid("alva")).school_year is None
+    elis = Pupil.objects.get(person__external_id=uid("elis"))
+    assert (elis.school_form, elis.school_year) == ("GY", 1)
     assert StaffAssignment.objects.filter(staff__external_id=uid("tove")).count() == 1
 
 
