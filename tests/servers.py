@@ -23,6 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from core.importers.client import Server
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "demo-lösen"
 # Demo accounts (see `manage.py demo_data`): Karin is Hugo's guardian, Linnea
@@ -202,3 +204,45 @@ def ss12000_server(root: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# The sync tests' client of `tests.ss12000_server`.
+CLIENT, SECRET = "skolsidan-sync", "not-a-real-secret"
+
+
+class Peer:
+    """The server's folder: its collections and its faults."""
+
+    def __init__(self, root: Path, url: str) -> None:
+        self.root, self.url = root, url
+
+    def serve(self, data: dict[str, list[dict[str, Any]]]) -> None:
+        for name, records in data.items():
+            self._write(name, {"data": records})
+
+    def control(self, **faults: Any) -> None:
+        self._write("control", {"clients": {CLIENT: SECRET}, **faults})
+
+    def server(self, page_size: int = 2) -> Server:
+        return Server(
+            url=f"{self.url}/v2.0",
+            token_url=f"{self.url}/token",
+            client_id=CLIENT,
+            client_secret=SECRET,
+            page_size=page_size,
+            timeout=10,
+            tries=3,
+        )
+
+    def log(self) -> list[str]:
+        with urllib.request.urlopen(f"{self.url}/_log", timeout=10) as answer:  # noqa: S310 - loopback
+            return list(json.load(answer)["requests"])
+
+    def _write(self, name: str, body: dict[str, Any]) -> None:
+        path = self.root / f"{name}.json"
+        path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        time.sleep(0.01)  # a new mtime for the server to see
+
+
+def no_wait(_: float) -> None:
+    """A sleep that does not: retries back off at once in tests."""

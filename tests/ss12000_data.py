@@ -10,7 +10,10 @@ God man. Identity numbers use birth numbers 980-999 (test series).
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 from core.identity import luhn_digit
@@ -218,3 +221,26 @@ def dataset() -> dict[str, list[dict[str, Any]]]:
 def find(data: dict[str, list[dict[str, Any]]], collection: str, name: str) -> dict[str, Any]:
     """The record of `collection` made for `name`."""
     return next(r for r in data[collection] if r["id"] == uid(name))
+
+
+TODAY = dt.date(2026, 11, 23)
+FIRST_RUN = {
+    "organisations": (1, 0, 0),
+    "schools": (2, 0, 0),
+    "subjects": (1, 0, 0),
+    "persons": (9, 0, 0),
+    "accounts": (7, 0, 0),
+    "pupils": (3, 0, 0),
+    "guardianships": (6, 0, 0),
+    "groups": (2, 0, 0),
+    "memberships": (3, 0, 0),
+    "duties": (2, 0, 0),
+    "assignments": (2, 0, 0),
+}
+NOTHING = dict.fromkeys(FIRST_RUN, (0, 0, 0))
+
+
+def write_directory(path: Path, data: dict[str, list[dict[str, object]]]) -> Path:
+    for name, records in data.items():
+        (path / f"{name}.json").write_text(json.dumps({"data": records}), encoding="utf-8")
+    return path

@@ -145,9 +145,13 @@ class Client:
                     "relationship.organisation": unit,
                 }
                 self._add(found["persons"], self._all("/persons", params, "persons"))
-            for name in ("groups", "duties", "activities", "placements"):
+            for name in ("groups", "duties", "placements"):
                 params = {**self._params(name), "organisation": unit}
                 self._add(found[name], self._all(f"/{name}", params, name))
+        # Activities may be held above a school unit (at the organiser): all of them.
+        self._add(
+            found["activities"], self._all("/activities", self._params("activities"), "activities")
+        )
         for name, records in found.items():
             data[name] = list(records.values())
         return data
@@ -178,7 +182,7 @@ class Client:
         for _ in range(_RESTARTS + 1):
             records: list[Any] = []
             query: dict[str, str] = dict(params)
-            pages = 0
+            pages, tokens = 0, set()
             while True:
                 body = self._get(path, query)
                 if body is None:  # the page token expired
@@ -186,7 +190,12 @@ class Client:
                     self.report(f"{name}: the server forgot the page token; starting again")
                     break
                 page = body.get("data")
-                records.extend(page if isinstance(page, list) else [page])
+                if name == "deletedEntities" and isinstance(page, dict):
+                    page = [page]
+                if not isinstance(page, list):
+                    msg = f"{path}: a page without a 'data' array"
+                    raise SyncError(msg)
+                records.extend(page)
                 pages += 1
                 self.progress.pages[name] = self.progress.pages.get(name, 0) + 1
                 self.progress.records[name] = self.progress.records.get(name, 0) + len(page or [])
@@ -195,6 +204,10 @@ class Client:
                 if not token:
                     yield from records
                     return
+                if str(token) in tokens:
+                    msg = f"{path}: the server sent the same pageToken twice"
+                    raise SyncError(msg)
+                tokens.add(str(token))
                 query = {"limit": params["limit"], "pageToken": str(token)}
         msg = f"{path}: the page token expired {_RESTARTS + 1} times; giving up"
         raise SyncError(msg)

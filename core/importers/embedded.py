@@ -32,7 +32,7 @@ def unfold(dataset: Dataset) -> Dataset:
     for person in list(_objects(data.get("persons"))):
         _unfold_person(data, index, person)
     for group in _objects(data.get("groups")):
-        for item in _objects(_embedded(group).get("assignmentRoles")):
+        for item in _items(_embedded(group).get("assignmentRoles")):
             duty = index.get("duties", {}).get(_id(item.get("duty")))
             if duty is not None:
                 entry = {
@@ -56,12 +56,12 @@ def _unfold_person(
     _add_all(data, index, "duties", embedded.get("duties"))
     _add_all(data, index, "placements", embedded.get("placements"))
     _add_all(data, index, "placements", embedded.get("ownedPlacements"))
-    for item in _objects(embedded.get("responsibleFor")):
+    for item in _items(embedded.get("responsibleFor")):
         child = index.get("persons", {}).get(_id(item.get("person")))
         if child is not None:
             entry = {"person": {"id": person["id"]}, "relationType": item.get("relationType")}
             _append_new(child, "responsibles", entry, key=_responsible_key)
-    for item in _objects(embedded.get("groupMemberships")):
+    for item in _items(embedded.get("groupMemberships")):
         group = index.get("groups", {}).get(_id(item.get("group")))
         if group is not None:
             entry = {"person": {"id": person["id"]}, **_days(item)}
@@ -69,9 +69,17 @@ def _unfold_person(
 
 
 def _objects(records: Any) -> Iterator[dict[str, Any]]:
-    for record in records or []:
-        if isinstance(record, dict):
+    """The objects among `records` with a string id; the rest are judged where they stand."""
+    for record in records if isinstance(records, list) else []:
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
             yield record
+
+
+def _items(entries: Any) -> Iterator[dict[str, Any]]:
+    """The objects of an embedded list of relations (which carry no id of their own)."""
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            yield entry
 
 
 def _embedded(record: dict[str, Any]) -> dict[str, Any]:
@@ -80,7 +88,8 @@ def _embedded(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _id(reference: Any) -> Any:
-    return reference.get("id") if isinstance(reference, dict) else None
+    found = reference.get("id") if isinstance(reference, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def _by_id(records: list[Any]) -> dict[Any, dict[str, Any]]:

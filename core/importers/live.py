@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -57,8 +58,10 @@ def sync(
 ) -> tuple[SyncRun, ImportReport | None]:
     """One run: fetch, import, record. Raises `Locked` if another run holds the source."""
     with _lock(server.url):
-        last_good = SyncRun.objects.filter(source=server.url, outcome=SyncOutcome.OK).first()
-        after = None if full or last_good is None else last_good.started_at - _OVERLAP
+        last = SyncRun.objects.filter(source=server.url).first()
+        # After a failed or stopped run, load everything again.
+        good = last is not None and last.outcome == SyncOutcome.OK
+        after = None if full or not good or last is None else last.started_at - _OVERLAP
         run = SyncRun.objects.create(
             source=server.url, started_at=timezone.now(), delta_after=after
         )
@@ -72,11 +75,13 @@ def sync(
             )
         except MassEnd as stop:
             _finish(run, SyncOutcome.STOPPED, str(stop), stop.report, client)
+            stop.report.write(_report_stem(run))
             return run, stop.report
         except (SyncError, Exception) as error:
             _finish(run, SyncOutcome.FAILED, f"{type(error).__name__}: {error}", None, client)
             raise
         _finish(run, SyncOutcome.OK, "", report, client)
+        report.write(_report_stem(run))
         return run, report
 
 
@@ -95,6 +100,12 @@ def _finish(
     run.outcome, run.message, run.counts = outcome, message[:2000], counts
     run.finished_at = timezone.now()
     run.save(update_fields=["outcome", "message", "counts", "finished_at"])
+
+
+def _report_stem(run: SyncRun) -> Path:
+    """Where a run's report goes: IMPORT_REPORT_DIR, named by the run."""
+    stamp = timezone.localtime(run.started_at).strftime("%Y%m%d-%H%M%S")
+    return Path(settings.IMPORT_REPORT_DIR) / f"sync-{run.pk}-{stamp}"
 
 
 @contextmanager

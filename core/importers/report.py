@@ -59,6 +59,8 @@ class ImportReport:
     # service (a group type that says nothing about who teaches whom, ...).
     records_in: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
+    # Rows ended because the source named them deleted (not for being absent).
+    named_deleted: Counter[str] = field(default_factory=Counter)
     # Collections that were not complete snapshots: nothing of theirs ended.
     incomplete: list[str] = field(default_factory=list)
 
@@ -110,7 +112,7 @@ class ImportReport:
 
     def write(self, stem: Path) -> tuple[Path, Path]:
         """The whole report as `<stem>.json` and as readable `<stem>.txt`."""
-        stem.parent.mkdir(parents=True, exist_ok=True)
+        stem.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         data: dict[str, Any] = {
             "counts": {k: asdict(c) for k, c in self.counts.items()},
             "collections": self.per_collection(),
@@ -120,8 +122,14 @@ class ImportReport:
             },
         }
         as_json, as_text = stem.with_suffix(".json"), stem.with_suffix(".txt")
-        as_json.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        as_text.write_text("\n".join(self.lines(every_fault=True)) + "\n", encoding="utf-8")
+        # Ids of people are in it: readable by the service's own account only.
+        for path, text in (
+            (as_json, json.dumps(data, ensure_ascii=False, indent=2)),
+            (as_text, "\n".join(self.lines(every_fault=True))),
+        ):
+            path.touch(mode=0o600)
+            path.chmod(0o600)
+            path.write_text(text + "\n", encoding="utf-8")
         return as_json, as_text
 
     def lines(self, *, every_fault: bool, shown: int = 50) -> list[str]:

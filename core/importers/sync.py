@@ -11,6 +11,7 @@ nothing. Values must have the types Django returns from `.values()`
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -47,13 +48,15 @@ def sync(
     scope: Q,
     end_missing_on: dt.date | None = None,
     create: dict[str, Any] | None = None,
+    may_end: Callable[[Any], bool] | None = None,
 ) -> tuple[Counts, dict[Any, int]]:
     """Write `desired` into `model` rows within `scope`; return counts and key->pk.
 
     `create` holds values set only on rows this call creates (a password).
 
     With `end_missing_on`, stored rows in scope whose key is not desired and
-    that are still open on that day get `end_date` set to the day before.
+    that are still open on that day get `end_date` set to the day before;
+    with `may_end`, only those whose key it accepts.
     """
     fields = sorted({name for row in desired.values() for name in row})
     extra = ["end_date"] if end_missing_on is not None and "end_date" not in fields else []
@@ -77,7 +80,11 @@ def sync(
             for k, row in stored.items()
             if row["end_date"] is None or row["end_date"] >= end_missing_on
         }
-        gone = [row["pk"] for k, row in still_open.items() if k not in desired]
+        gone = [
+            row["pk"]
+            for k, row in still_open.items()
+            if k not in desired and (may_end is None or may_end(k))
+        ]
         counts.open = len(still_open)
         counts.ended = _end(model, gone, end_missing_on - dt.timedelta(days=1))
     ids = {k: row["pk"] for k, row in stored.items()}

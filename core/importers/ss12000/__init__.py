@@ -83,10 +83,14 @@ def _stop_unless_written(report: ImportReport, *, dry_run: bool, allow_mass_end:
 def _mass_ends(report: ImportReport) -> dict[str, tuple[int, int]]:
     """Kinds whose ended rows pass the share allowed: (ended, open before)."""
     percent, floor = settings.IMPORT_MAX_END_PERCENT, settings.IMPORT_MASS_END_MIN
+    # Rows the source named deleted are ended on purpose; the guard is for absences.
+    absent = {
+        kind: counts.ended - report.named_deleted[kind] for kind, counts in report.counts.items()
+    }
     return {
-        kind: (counts.ended, counts.open)
-        for kind, counts in report.counts.items()
-        if counts.ended >= floor and counts.ended * 100 > percent * counts.open
+        kind: (ended, report.counts[kind].open)
+        for kind, ended in absent.items()
+        if ended >= floor and ended * 100 > percent * report.counts[kind].open
     }
 
 

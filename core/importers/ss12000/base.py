@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from tqdm import tqdm
 
-from core.importers.report import FIELD, ImportReport
+from core.importers.report import FIELD, RECORD, RELATION, ImportReport
 from core.importers.source import Dataset
 from core.importers.sync import Counts, Rows, sync
 from core.importers.validation import problems
@@ -100,6 +100,14 @@ class ImportRun:
         complete = all(self.data.complete(name) for name in collections)
         return self.today if complete else None
 
+    def faulted(self, collection: str) -> set[str]:
+        """Ids of the records of `collection` that had a record or relation fault."""
+        return {
+            r.record_id
+            for r in self.report.rejections
+            if r.collection == collection and r.level in {RECORD, RELATION}
+        }
+
     def sync_entity(
         self,
         kind: str,
@@ -111,16 +119,20 @@ class ImportRun:
         """Sync rows keyed by their SS 12000 id.
 
         Dated ones missing from the source end, if the collections in
-        `dated_by` are complete snapshots.
+        `dated_by` are complete snapshots; a record that was rejected is not
+        missing, and its row stays as it was.
         """
+        source = SOURCE_OF_KIND.get(kind, kind)
         for ext, row in rows.items():
-            self.fit(SOURCE_OF_KIND.get(kind, kind), ext, model, row)
+            self.fit(source, ext, model, row)
+        rejected = self.faulted(source)
         counts, _ = sync(
             model,
             "external_id",
             rows,
             scope=Q(external_id__isnull=False),
             end_missing_on=self.ends(*dated_by) if dated_by else None,
+            may_end=lambda ext: str(ext) not in rejected,
         )
         self.count(kind, counts)
 
@@ -145,18 +157,41 @@ class ImportRun:
             self.report.reject(collection, ext, reason, FIELD)
 
     def sync_relation(
-        self, kind: str, model: type[models.Model], rows: Rows, prefix: str, *sources: str
+        self,
+        kind: str,
+        model: type[models.Model],
+        rows: Rows,
+        prefix: str,
+        source: str,
+        *,
+        holders: set[str] | None = None,
+        faulted: set[str] | None = None,
     ) -> None:
         """Sync importer-managed relation rows whose key starts with `prefix`.
 
-        Rows missing from the source end only if every collection in
-        `sources` (what the relation is read from) is a complete snapshot.
+        A key is `<prefix><holder id>:...`, the holder being the record the
+        relation is read from (a child's responsibles, a group's
+        memberships, a duty's assignment roles). When `source` is complete,
+        rows missing from it end. When it is not (a page, a delta), only the
+        missing relations of the records it holds (`holders`) end, for a
+        record lists all its relations. Either way the relations of a record
+        with a fault (`faulted`; by default every faulted record of
+        `source`) stay as they were.
         """
+        keep = self.faulted(source) if faulted is None else faulted
+        present = holders or set()
+        complete = self.data.complete(source)
+
+        def may_end(key: Any) -> bool:
+            holder = str(key)[len(prefix) :].split(":", 1)[0]
+            return holder not in keep and (complete or holder in present)
+
         counts, _ = sync(
             model,
             "source_key",
             rows,
             scope=Q(source_key__startswith=prefix),
-            end_missing_on=self.ends(*sources),
+            end_missing_on=self.today if (complete or present) else None,
+            may_end=may_end,
         )
         self.count(kind, counts)

@@ -34,6 +34,7 @@ class GroupSteps(ImportRun):
     def groups(self) -> None:
         """Classes, departments, teaching and mentor groups; gone ones end."""
         self.members: list[tuple[str, uuid.UUID, uuid.UUID, dict[str, Any]]] = []
+        self.membership_holders: set[str] = set()
         if "groups" not in self.data:
             return
         rows: Rows = {}
@@ -47,6 +48,8 @@ class GroupSteps(ImportRun):
                 self.report.reject("groups", ext, str(error))
                 continue
             self.collect_members(ext, record)
+            if "groupMemberships" in record:
+                self.membership_holders.add(str(ext))
             if rows[ext]["school_form"] is None:
                 # schoolType is optional on a group: its members' form, or its school's.
                 rows[ext]["school_form"] = self.group_form(ext, rows[ext]["school_id"])
@@ -129,10 +132,22 @@ class GroupSteps(ImportRun):
                 }
                 for key, group, person, dates in self.members
             }
-            self.sync_relation("memberships", GroupMembership, rows, "gm:", "groups")
+            self.sync_relation(
+                "memberships",
+                GroupMembership,
+                rows,
+                "gm:",
+                "groups",
+                holders=self.membership_holders,
+            )
         if "placements" in self.data:
             self.sync_relation(
-                "memberships", GroupMembership, self.placement_rows(), "pl:", "placements"
+                "memberships",
+                GroupMembership,
+                self.placement_rows(),
+                "pl:",
+                "placements",
+                holders={str(ext) for ext, _ in self.placements},
             )
 
     def placement_rows(self) -> Rows:

@@ -51,6 +51,8 @@ class OrganisationSteps(ImportRun):
         tree: dict[uuid.UUID, dict[str, Any]] = {}
         for ext, record in self.valid("organisations"):
             kind = record.get("organisationType")
+            if not isinstance(kind, str):
+                kind = None
             if kind is None:
                 # Skolverket's DNP bodies leave the type out: a school unit code says enough.
                 kind = "Skolenhet" if record.get("schoolUnitCode") else "Övrigt"
@@ -179,17 +181,19 @@ class OrganisationSteps(ImportRun):
         """Subjects from syllabuses, and from syllabus references in activities."""
         rows: Rows = {}
         for ext, record in self.valid("syllabuses"):
-            rows[ext] = {
-                "name": record["subjectName"],
-                "code": record.get("subjectCode") or "",
-            }
+            name, code = record.get("subjectName"), record.get("subjectCode")
+            if not isinstance(name, str) or not name:
+                self.report.reject("syllabuses", ext, "subjectName is required")
+                continue
+            rows[ext] = {"name": name, "code": code if isinstance(code, str) else ""}
         # Activities may name a syllabus the dataset does not list.
         known = set(_ids(Subject))
         for activity in self.data.get("activities", []):
-            syllabus = activity.get("syllabus")
+            syllabus = activity.get("syllabus") if isinstance(activity, dict) else None
             if isinstance(syllabus, dict) and "id" in syllabus:
+                shown = syllabus.get("displayName")
                 with_name = {
-                    "name": syllabus.get("displayName") or "Okänt ämne",
+                    "name": shown if isinstance(shown, str) and shown else "Okänt ämne",
                     "code": "",
                 }
                 try:

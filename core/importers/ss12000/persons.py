@@ -47,6 +47,14 @@ LAST_YEAR = 13  # the highest schoolYear of any form (anpassad gymnasieskola's f
 PLACEMENT_FORMS = frozenset({SchoolForm.PRESCHOOL, SchoolForm.LEISURE_CENTRE})
 
 
+def _ref_or_none(reference: Any) -> uuid.UUID | None:
+    """The id a reference points at, or None when it is not a reference with a UUID."""
+    try:
+        return rec.ref({"ref": reference}, "ref")
+    except RecordError:
+        return None
+
+
 def school_form_of(school_type: Any) -> Any:
     """The school form an SS 12000 school type is read as (itself, unless `FORM_OF_TYPE`)."""
     return FORM_OF_TYPE.get(school_type, school_type) if isinstance(school_type, str) else None
@@ -130,7 +138,7 @@ class PersonSteps(ImportRun):
             self.report.reject("persons", ext, f"{error}; imported without it", FIELD)
             birth_date = born
         marking = record.get("securityMarking") or SecurityMarking.NONE
-        if marking not in MARKINGS:
+        if not isinstance(marking, str) or marking not in MARKINGS:
             self.report.reject(
                 "persons",
                 ext,
@@ -162,8 +170,11 @@ class PersonSteps(ImportRun):
         """One login per person with an eduPersonPrincipalName (the username)."""
         rows: Rows = {}
         for ext, record in accepted.items():
-            names = [n for n in record.get("eduPersonPrincipalNames") or [] if n]
-            if not names or not isinstance(names[0], str):
+            given = record.get("eduPersonPrincipalNames")
+            names = (
+                [n for n in given if isinstance(n, str) and n] if isinstance(given, list) else []
+            )
+            if not names:
                 continue
             if names[0] in rows:
                 self.report.reject(
@@ -200,6 +211,7 @@ class PersonSteps(ImportRun):
     ) -> None:
         """Persons with an enrolment or a preschool placement are pupils."""
         rows: Rows = {}
+        stored_pupils = set(Pupil.objects.values_list("person_id", flat=True))
         for ext, record in accepted.items():
             row = self.enrolment_row(ext, record)
             if row is not None:
@@ -214,6 +226,8 @@ class PersonSteps(ImportRun):
             if child not in person_ids or school is None:
                 self.report.reject("placements", ext, "child or placedAt is not known")
                 continue
+            if child not in accepted and person_ids[child] in stored_pupils:
+                continue  # an enrolment may place the child: without its record, keep the row
             row = {"school_id": school, "school_form": form, "school_year": None}
             rows.setdefault(person_ids[child], row)
         counts, _ = sync(Pupil, "person_id", rows, scope=Q())
@@ -272,52 +286,81 @@ class PersonSteps(ImportRun):
                     self.report.reject("persons", ext, str(error), RELATION)
                     continue
                 rows[f"resp:{ext}:{guardian}"] = {"pupil_id": pupil, **row}
-        self.sync_relation("guardianships", Guardianship, rows, "resp:", "persons")
+        holders = {str(ext) for ext, record in accepted.items() if "responsibles" in record}
+        self.sync_relation(
+            "guardianships", Guardianship, rows, "resp:", "persons", holders=holders
+        )
 
     def owners(
         self, accepted: dict[uuid.UUID, dict[str, Any]], person_ids: dict[uuid.UUID, int]
     ) -> None:
         """Guardianships from the placements' `owners`, the guardians holding each place.
 
-        A child whose record names no responsibles gets its owners as
-        custodians (Vårdnadshavare): municipal registers put the custodians
-        on a placement. An owner beside named responsibles who is not one of
-        them is another responsible adult (Annan ansvarig), with no rights
-        unless an administrator gives them.
+        Preschool and fritidshem placements only, for the placement's days.
+        A child whose record in this run names no responsibles gets its
+        owners as custodians (Vårdnadshavare): municipal registers put the
+        custodians on a placement. An owner beside named responsibles who is
+        not one of them is another responsible adult (Annan ansvarig), with
+        no rights unless an administrator gives them. Without the child's
+        record in the run that cannot be told: a stored owner keeps what it
+        was, a new one is another responsible adult.
         """
         pupil_of = dict(Pupil.objects.values_list("person_id", "pk"))
+        stored = dict(
+            Guardianship.objects.filter(source_key__startswith="own:").values_list(
+                "source_key", "relation_type"
+            )
+        )
         rows: Rows = {}
+        holders: set[str] = set()
+        faulted: set[str] = set()
         for ext, placement in self.placements:
-            child = rec.ref(placement, "child")
+            try:
+                child = rec.ref(placement, "child")
+                days = rec.period(placement)
+            except RecordError:
+                continue  # reported with the placement's membership
             pupil = pupil_of.get(person_ids.get(child or uuid.UUID(int=0), 0))
-            if pupil is None:
-                continue  # already reported with the placement
+            if pupil is None or placement["schoolType"] not in PLACEMENT_FORMS:
+                continue
+            holders.add(str(child))
             record = accepted.get(child) if child is not None else None
             named = {
-                rec.ref(r, "person")
+                _ref_or_none(r.get("person"))
                 for r in (record or {}).get("responsibles") or []
-                if isinstance(r, dict) and isinstance(r.get("person"), dict)
+                if isinstance(r, dict)
             }
             for owner in placement.get("owners") or []:
-                try:
-                    person = rec.ref({"owner": owner}, "owner")
-                except RecordError as error:
-                    self.report.reject("placements", ext, f"owner: {error}", RELATION)
-                    continue
+                person = _ref_or_none(owner)
                 if person not in person_ids:
-                    msg = f"owner {person} is not among the persons"
+                    msg = f"owner {owner!r} is not among the persons"
                     self.report.reject("placements", ext, msg, RELATION)
+                    faulted.add(str(child))
                     continue
                 if person in named:
                     continue
-                relation = RelationType.OTHER_RESPONSIBLE if named else RelationType.CUSTODIAN
-                rows[f"own:{child}:{person}"] = {
+                key = f"own:{child}:{person}"
+                if record is None:
+                    relation = stored.get(key, RelationType.OTHER_RESPONSIBLE)
+                elif named:
+                    relation = RelationType.OTHER_RESPONSIBLE
+                else:
+                    relation = RelationType.CUSTODIAN
+                rows[key] = {
                     "pupil_id": pupil,
                     "guardian_id": person_ids[person],
                     "relation_type": relation,
-                    "end_date": None,
+                    **days,
                 }
-        self.sync_relation("guardianships", Guardianship, rows, "own:", "placements")
+        self.sync_relation(
+            "guardianships",
+            Guardianship,
+            rows,
+            "own:",
+            "placements",
+            holders=holders,
+            faulted=faulted,
+        )
 
     @staticmethod
     def guardianship_row(

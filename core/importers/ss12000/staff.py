@@ -35,6 +35,11 @@ IGNORED_ASSIGNMENT_ROLES = frozenset(
 )
 
 
+def duty_at(duty: uuid.UUID, unit: uuid.UUID | None) -> uuid.UUID:
+    """The id of a duty's row at one more school unit of its school (`duty_rows`)."""
+    return uuid.uuid5(duty, str(unit))
+
+
 class StaffSteps(ImportRun):
     """Duties and the assignments that tie staff to groups."""
 
@@ -60,6 +65,7 @@ class StaffSteps(ImportRun):
             self.assignment_rows(accepted, staff),
             "ar:",
             "duties",
+            holders={str(ext) for ext, record in accepted if "assignmentRole" in record},
         )
 
     def duty_rows(
@@ -82,16 +88,31 @@ class StaffSteps(ImportRun):
         at = rec.ref(record, "dutyAt") or uuid.UUID(int=0)
         units = [at] if at in self.school_ids else self.units_of.get(at, [])
         if not units:
+            # A school (Skola) this run does not describe, in a delta: where it was.
+            units = self.stored_units(ext)
+        if not units:
             msg = "dutyAt is not a known school unit or school"
             raise RecordError(msg)
         row = {"person_id": person, "role": record["dutyRole"], **rec.period(record)}
         return {
-            ext if n == 0 else uuid.uuid5(ext, str(unit)): {
+            ext if n == 0 else duty_at(ext, unit): {
                 **row,
                 "school_id": self.school_ids[unit],
             }
             for n, unit in enumerate(units)
         }
+
+    def stored_units(self, duty: uuid.UUID) -> list[uuid.UUID]:
+        """The school units a stored duty is at, its own id's unit first (`duty_rows`)."""
+        derived = {duty_at(duty, unit): unit for unit in self.school_ids}
+        found = dict(
+            Duty.objects.filter(external_id__in=[duty, *derived]).values_list(
+                "external_id", "school__external_id"
+            )
+        )
+        units = [found[duty]] if duty in found else []
+        units += [derived[ext] for ext in found if ext in derived]
+        return [unit for unit in units if unit in self.school_ids]
 
     def assignment_rows(
         self, accepted: list[tuple[uuid.UUID, dict[str, Any]]], staff: dict[uuid.UUID, int]
@@ -146,14 +167,19 @@ class StaffSteps(ImportRun):
         )
         subject_ids = _ids(Subject)
         rows: Rows = {}
+        holders: set[str] = set()
         for ext, record in self.valid("activities"):
+            if "teachers" in record:
+                holders.add(str(ext))
             try:
                 subject = subject_ids.get(rec.ref(record, "syllabus") or uuid.UUID(int=0))
                 rows.update(self.teaching_rows(ext, record, staff_of, subject))
             except RecordError as error:
                 self.report.reject("activities", ext, str(error))
                 continue
-        self.sync_relation("assignments", StaffAssignment, rows, "ac:", "activities")
+        self.sync_relation(
+            "assignments", StaffAssignment, rows, "ac:", "activities", holders=holders
+        )
 
     def teaching_rows(
         self,

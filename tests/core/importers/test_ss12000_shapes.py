@@ -26,8 +26,17 @@ from core.models import (
     StaffAssignment,
     User,
 )
-from tests.core.importers.test_ss12000 import FIRST_RUN, TODAY, write_directory
-from tests.ss12000_data import civic, dataset, find, person, ref, uid
+from tests.ss12000_data import (
+    FIRST_RUN,
+    TODAY,
+    civic,
+    dataset,
+    find,
+    person,
+    ref,
+    uid,
+    write_directory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -19,63 +15,20 @@ from core.importers.demo import build_dataset
 from core.importers.live import Locked, sync
 from core.importers.source import load_dataset
 from core.importers.ss12000 import import_dataset
-from core.models import Group, Guardianship, Person, SyncLock, SyncOutcome, SyncRun
-from tests.core.importers.test_ss12000 import FIRST_RUN
-from tests.servers import ss12000_server
-from tests.ss12000_data import dataset, find, uid
+from core.models import (
+    Group,
+    Guardianship,
+    Person,
+    StaffAssignment,
+    SyncLock,
+    SyncOutcome,
+    SyncRun,
+)
+from tests.servers import CLIENT, SECRET, no_wait
+from tests.ss12000_data import FIRST_RUN, dataset, find, ref, uid
 
 pytestmark = pytest.mark.django_db
-CLIENT, SECRET = "skolsidan-sync", "not-a-real-secret"
 NOTHING = {key: [0, 0, 0] for key in FIRST_RUN}
-
-
-class Peer:
-    """The server's folder: its collections and its faults."""
-
-    def __init__(self, root: Path, url: str) -> None:
-        self.root, self.url = root, url
-
-    def serve(self, data: dict[str, list[dict[str, Any]]]) -> None:
-        for name, records in data.items():
-            self._write(name, {"data": records})
-
-    def control(self, **faults: Any) -> None:
-        self._write("control", {"clients": {CLIENT: SECRET}, **faults})
-
-    def server(self, page_size: int = 2) -> Server:
-        return Server(
-            url=f"{self.url}/v2.0",
-            token_url=f"{self.url}/token",
-            client_id=CLIENT,
-            client_secret=SECRET,
-            page_size=page_size,
-            timeout=10,
-            tries=3,
-        )
-
-    def log(self) -> list[str]:
-        import urllib.request  # noqa: PLC0415 -- only here
-
-        with urllib.request.urlopen(f"{self.url}/_log", timeout=10) as answer:  # noqa: S310 - loopback
-            return list(json.load(answer)["requests"])
-
-    def _write(self, name: str, body: dict[str, Any]) -> None:
-        path = self.root / f"{name}.json"
-        path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-        time.sleep(0.01)  # a new mtime for the server to see
-
-
-@pytest.fixture
-def peer(tmp_path: Path) -> Iterator[Peer]:
-    with ss12000_server(tmp_path) as url:
-        found = Peer(tmp_path, url)
-        found.control()
-        found.serve(dataset())
-        yield found
-
-
-def no_wait(_: float) -> None:
-    pass
 
 
 def test_a_first_sync_loads_everything_page_by_page(peer):
@@ -87,15 +40,15 @@ def test_a_first_sync_loads_everything_page_by_page(peer):
     assert report.as_table() == FIRST_RUN
     assert (run.outcome, run.delta_after) == (SyncOutcome.OK, None)
     # Two school units: per unit, persons by seven relationships (the pupils of
-    # Björkskolan's enrolments fill two pages of two) and groups, duties,
-    # activities and placements by organisation.
+    # Björkskolan's enrolments fill two pages of two) and groups, duties and
+    # placements by organisation; activities once, as they may be held above a unit.
     assert run.counts["pages"] == {
         "organisations": 2,
         "syllabuses": 1,
         "persons": 15,
         "groups": 2,
         "duties": 2,
-        "activities": 2,
+        "activities": 1,
         "placements": 2,
     }
     log = peer.log()
@@ -154,7 +107,7 @@ def test_a_token_the_server_stops_accepting_is_fetched_again(peer):
     # then
     assert report is not None
     assert report.as_table() == FIRST_RUN
-    assert peer.log().count("POST /token") == 9  # 26 pages, 3 per token, 8 refused
+    assert peer.log().count("POST /token") == 9  # 25 pages, 3 per token, 8 refused
     assert run.counts["retries"] == 8
 
 
@@ -298,3 +251,39 @@ def test_a_generated_municipality_syncs_as_its_files_import(peer, tmp_path):
     assert report is not None
     assert report.as_table() == expected
     assert report.counts["pupils"].created == 120
+
+
+def test_full_sync_reads_activities_held_above_the_unit(peer):
+    data = dataset()
+    find(data, "activities", "ma-3a")["organisation"] = ref("kommun")
+    import_dataset(data, today=timezone.localdate())
+    assert StaffAssignment.objects.filter(end_date=None).count() == 2
+    peer.serve(data)
+    run, _ = sync(peer.server(), sleep=no_wait, full=True)
+    assert run.outcome == SyncOutcome.OK
+    assert StaffAssignment.objects.filter(end_date=None).count() == 2
+
+
+def test_a_run_after_a_failed_one_loads_everything(peer):
+    sync(peer.server(), sleep=no_wait)
+    peer.control(fail={"/v2.0/activities": 99})
+    with pytest.raises(SyncError):
+        sync(peer.server(), sleep=no_wait)
+    peer.control()
+    run, _ = sync(peer.server(), sleep=no_wait)
+    assert run.delta_after is None  # docs: "a run after a failed one ... load everything"
+
+
+def test_a_removed_responsible_ends_in_a_delta(peer):
+    sync(peer.server(), sleep=no_wait)
+    data = dataset()
+    alva = find(data, "persons", "alva")
+    alva["responsibles"] = [r for r in alva["responsibles"] if r["person"]["id"] != uid("per")]
+    alva["meta"] = {"modified": "2099-01-01T00:00:00Z"}
+    peer.serve(data)
+    run, _report = sync(peer.server(), sleep=no_wait)
+    assert run.delta_after is not None
+    open_ = Guardianship.objects.filter(
+        pupil__person__external_id=uid("alva"), guardian__external_id=uid("per"), end_date=None
+    ).count()
+    assert open_ == 0
