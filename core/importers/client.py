@@ -107,12 +107,10 @@ class Client:
             return self.by_unit()
         data = Dataset()
         for name in COLLECTIONS:
-            params = {"limit": str(self.server.page_size)}
-            if name in EXPAND:
-                params["expand"] = EXPAND[name]
-            params["meta.modified.after"] = _instant(modified_after)
+            params = {**self._params(name), "meta.modified.after": _instant(modified_after)}
             data[name] = list(self._all(f"/{name}", params, name))
-        # Changed records only: a delta is no snapshot, nothing ends for being absent.
+        # Changed records only: no collection is a snapshot; each record ends only
+        # the relations it no longer lists (`ImportRun.sync_relation`).
         data.incomplete.update(COLLECTIONS)
         data.deleted = self.deleted(modified_after)
         return data

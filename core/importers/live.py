@@ -22,7 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.importers.client import Client, Server, SyncError
+from core.importers.client import Client, Server
 from core.importers.report import ImportReport
 from core.importers.ss12000 import MassEnd, import_dataset
 from core.models import SyncLock, SyncOutcome, SyncRun
@@ -77,7 +77,7 @@ def sync(
             _finish(run, SyncOutcome.STOPPED, str(stop), stop.report, client)
             stop.report.write(_report_stem(run))
             return run, stop.report
-        except (SyncError, Exception) as error:
+        except Exception as error:  # recorded as failed, then raised to the caller
             _finish(run, SyncOutcome.FAILED, f"{type(error).__name__}: {error}", None, client)
             raise
         _finish(run, SyncOutcome.OK, "", report, client)
