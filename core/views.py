@@ -2,7 +2,8 @@
 
 Media files are never served from a public directory: each request is
 checked against the same scope as the GraphQL type, and anything hidden
-answers 404, like something missing.
+answers 404, like something missing. A learning-log photo withheld from a
+weaker sign-in answers 403 STRONG_AUTH_REQUIRED, as the API does.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
+from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from core.models import AccountSettings, BlogImage, LearningLogImage
@@ -23,6 +32,7 @@ from core.selectors.analytics import NotAClassError, readable_summary
 from core.selectors.summary_rows import rows
 from core.services.common import check_term
 from core.services.errors import Invalid
+from permissions.assurance import CODE, MESSAGE, refused, step_up_url
 
 View = Callable[..., Any]
 
@@ -41,11 +51,13 @@ def terms_accepted(view: View) -> View:
 
 @require_GET
 @terms_accepted
-def learning_log_image(request: HttpRequest, pk: int) -> FileResponse:
+def learning_log_image(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A learning-log picture, for readers of the pupil's page."""
     image = LearningLogImage.objects.filter(
         pages.pupil_page(request.user, "entry__pupil"), pk=pk
     ).first()
+    if image is None and refused(request.user):
+        return strong_auth_required()
     if image is None:
         raise Http404
     return _private(FileResponse(image.image.open("rb")))
@@ -102,6 +114,12 @@ def summary_csv(request: HttpRequest, level: str, pk: int) -> HttpResponse:
             ]
         )
     return response
+
+
+def strong_auth_required() -> JsonResponse:
+    """403 for a weaker sign-in, saying where to step up (as the API's error does)."""
+    error = {"message": MESSAGE, "extensions": {"code": CODE, "stepUp": step_up_url()}}
+    return JsonResponse({"errors": [error]}, status=403)
 
 
 def _private(response: FileResponse) -> FileResponse:

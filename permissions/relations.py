@@ -176,6 +176,20 @@ def access_rows(viewer: Viewer, day: dt.date) -> QuerySet[Access]:
     return Access.objects.filter(mine, first_day__lte=day, last_day__gte=day)
 
 
+def roles_of_person(
+    person_id: int, user_id: int | None = None, day: dt.date | None = None
+) -> set[str]:
+    """The roles a roster person (and their account, if any) holds toward anyone on `day`."""
+    flush()
+    mine = Q(person_id=person_id) | (Q(user_id=user_id) if user_id else Q(pk__in=[]))
+    day = day or today()
+    rows = Access.objects.filter(mine, first_day__lte=day, last_day__gte=day)
+    return set(rows.values_list("role", flat=True).distinct())
+
+
+FAMILY_ROLE_NAMES = frozenset({Role.PUPIL.value, Role.GUARDIAN.value})
+
+
 def _scope(
     viewer: Viewer, day: dt.date | None, model: type[M], kind: str, roles: frozenset[str] | None
 ) -> QuerySet[M]:

@@ -6,7 +6,10 @@ value it could not use, so a misconfigured deployment never half-starts.
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -55,6 +58,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_list(name: str) -> list[dict[str, Any]]:
+    """A JSON list of objects, given inline or as `@path` to a file; [] when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return []
+    try:
+        text = Path(raw[1:]).read_text(encoding="utf-8") if raw.startswith("@") else raw
+        value = json.loads(text)
+    except (OSError, ValueError) as error:
+        msg = f"{name}: {error}"
+        raise ImproperlyConfigured(msg) from None
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        msg = f"{name} must be a JSON list of objects."
+        raise ImproperlyConfigured(msg)
+    return value
 
 
 def redis_url(name: str) -> str | None:

@@ -1,4 +1,4 @@
-"""Bearer-token authentication for HTTP requests."""
+"""Bearer-token authentication for HTTP requests, and how each request signed in."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 
 from core.models import ApiToken, User
 from core.services.tokens import bearer_secret, token_resolve
+from permissions.assurance import SESSION_KEY, parse, session_level, stamp
 
 INVALID_TOKEN = "The bearer token is invalid, expired or revoked."  # noqa: S105 - a message
 
@@ -21,7 +23,7 @@ def _unauthorized() -> JsonResponse:
 
 
 def _sign_in(request: HttpRequest, token: ApiToken) -> None:
-    user = token.user
+    user = stamp(token.user, parse(token.assurance))
 
     async def auser() -> User:
         return user
@@ -70,3 +72,54 @@ class BearerTokenMiddleware:
                 return _unauthorized()
             _sign_in(request, token)
         return await self.get_response(request)  # type: ignore[no-any-return]
+
+
+def _real(user: Any) -> Any:
+    if isinstance(user, LazyObject):
+        lazy: Any = user
+        if lazy._wrapped is empty:
+            lazy._setup()
+        return lazy._wrapped
+    return user
+
+
+def _stamp_session_user(request: HttpRequest) -> None:
+    """The request's user, stamped with the level its session recorded at sign-in.
+
+    Read lazily, when the user is: the session is loaded from the database,
+    which the ASGI path may not touch from the event loop.
+    """
+    session = getattr(request, "session", None)
+    user = request.user
+    auser = request.auser
+
+    async def stamped_auser() -> Any:
+        found = await auser()
+        stored = await session.aget(SESSION_KEY) if session is not None else None
+        return stamp(found, parse(stored))
+
+    request.user = SimpleLazyObject(  # type: ignore[assignment]
+        lambda: stamp(_real(user), session_level(session))
+    )
+    request.auser = stamped_auser
+
+
+class AssuranceMiddleware:
+    """Stamp every request's user with how it signed in (`permissions.assurance`).
+
+    After AuthenticationMiddleware; BearerTokenMiddleware, after this one,
+    stamps a token's user with the token's own level.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+        if iscoroutinefunction(get_response):
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        """Stamp the user, then pass the request on."""
+        _stamp_session_user(request)
+        return self.get_response(request)  # type: ignore[no-any-return]  # a coroutine on ASGI

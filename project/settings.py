@@ -19,7 +19,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from project.env import env_bool, env_int, env_list, env_str, redis_url
+from project.env import env_bool, env_int, env_json_list, env_list, env_str, redis_url
 
 # Lets generic Django classes (ModelAdmin[Person]) be subscripted at run time.
 django_stubs_ext.monkeypatch()
@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "project.middleware.AssuranceMiddleware",
     "project.middleware.BearerTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -264,6 +265,16 @@ AXES_COOLOFF_MESSAGE = "Too many failed sign-ins; try again later."
 # and they are deleted once their cool-off has passed.
 AXES_DISABLE_ACCESS_LOG = True
 
+# Sign-in with e-legitimation (families, pupils) and the municipality's own
+# identity provider (staff) over OpenID Connect: a JSON list of providers,
+# inline or `@/path/to/file.json` (docs/login.md). Unset, passwords only.
+OIDC_PROVIDERS = env_json_list("OIDC_PROVIDERS")
+# Where a client sends a user whose sign-in is too weak for a pupil's page.
+STRONG_LOGIN_URL = env_str("STRONG_LOGIN_URL", "/login/?strong=1")
+# The scheme and host the providers redirect back to, when a proxy hides them
+# ("https://skola.example.se"); unset, the request's own.
+OIDC_REDIRECT_BASE = env_str("OIDC_REDIRECT_BASE", "").rstrip("/")
+
 # Bearer tokens: every token expires, TOKEN_DEFAULT_DAYS after it is made
 # unless asked otherwise, and never later than TOKEN_MAX_DAYS.
 TOKEN_MAX_DAYS = env_int("TOKEN_MAX_DAYS", 365, minimum=1)
@@ -278,7 +289,7 @@ if TOKEN_MAX_DAYS > 3650 or TOKEN_DEFAULT_DAYS > TOKEN_MAX_DAYS:  # noqa: PLR200
 _ADMIN_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 # First path segments the service answers itself; the admin may not shadow them.
 _ROUTES = frozenset(
-    {"accounts", "analytics", "graphql", "healthz", "media", "robots.txt", "static"}
+    {"accounts", "analytics", "graphql", "healthz", "login", "media", "robots.txt", "static"}
 )
 
 

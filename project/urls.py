@@ -8,11 +8,21 @@ from django.urls import include, path, re_path
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
+from core.login.oidc import check_providers
+from core.login.views import (
+    backchannel_logout,
+    login_page,
+    logout_view,
+    oidc_callback,
+    oidc_start,
+)
 from core.views import account_photo, blog_image, learning_log_image, summary_csv
 from project.health import healthz
 from project.robots import robots_txt
 from schema import schema
 from schema.views import GraphQLView
+
+check_providers()  # a misconfigured identity provider stops the service at start
 
 urlpatterns = [
     # A small page of the public API: sign in, a child's plans, the live badge.
@@ -30,6 +40,16 @@ urlpatterns = [
         name="summary-csv",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # E-legitimation and the municipality's identity providers (docs/login.md).
+    path("login/", login_page, name="login-choose"),
+    path("login/logout/", logout_view, name="logout-everywhere"),
+    path("login/oidc/<slug:name>/", oidc_start, name="oidc-start"),
+    path("login/oidc/<slug:name>/callback", oidc_callback, name="oidc-callback"),
+    path(
+        "login/oidc/<slug:name>/backchannel-logout",
+        backchannel_logout,
+        name="oidc-backchannel-logout",
+    ),
     path(
         "graphql/",
         GraphQLView.as_view(

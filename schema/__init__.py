@@ -17,6 +17,7 @@ from schema.accounts.queries import AccountQuery
 from schema.accounts.settings import SettingsMutation
 from schema.analytics.queries import AnalyticsQuery
 from schema.arguments import PAGE_MAX, ArgumentCheck
+from schema.assurance import StrongLoginGate
 from schema.blogs.mutations import BlogMutation
 from schema.learning.mutations import LearningMutation
 from schema.limits import RequestLimits
@@ -54,6 +55,7 @@ def _extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]
         RequestLimits,  # validation without hints; depth, aliases, variables, cost, ids
         ArgumentCheck,  # page sizes, cursors, global ids: a field error, not a fault
         TermsGate,
+        StrongLoginGate,
         DjangoOptimizerExtension,
     ]
     if not settings.DEBUG:

@@ -39,6 +39,11 @@ class ErrorCode(enum.Enum):
         description="Too many failed sign-ins for this login name or from this address; "
         "try again later. Known and unknown names are answered alike.",
     )
+    STRONG_AUTH_REQUIRED = strawberry.enum_value(
+        "strong_auth_required",
+        description="A pupil's page needs a strong sign-in (e-legitimation); this one was "
+        "weaker, e.g. a password. `stepUp` says where to sign in more strongly.",
+    )
     JSON_REQUIRED = strawberry.enum_value(
         "json_required",
         description="Sign-in and token mutations are taken only as an application/json "
@@ -52,6 +57,10 @@ class UserError:
     message: str = strawberry.field(description="A sentence a person can read.")
     field: str | None = strawberry.field(
         default=None, description="The input field at fault, if one is."
+    )
+    step_up: str | None = strawberry.field(
+        default=None,
+        description="For STRONG_AUTH_REQUIRED: where to send the user to sign in more strongly.",
     )
 
 

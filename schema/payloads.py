@@ -17,6 +17,7 @@ from strawberry.relay import from_base64
 from core.models import User
 from core.selectors.accounts import terms_pending
 from core.services.errors import Invalid, ServiceError
+from permissions.assurance import MESSAGE, may_change_pages, step_up_url
 from schema.context import Info, viewer
 from schema.errors import NOT_AUTHENTICATED, TERMS_NOT_ACCEPTED, ErrorCode, UserError
 
@@ -31,22 +32,30 @@ def user_error(error: ServiceError) -> UserError:
 
 
 def perform(
-    info: Info, call: Callable[[User], T], *, before_terms: bool = False
+    info: Info, call: Callable[[User], T], *, before_terms: bool = False, page: bool = False
 ) -> tuple[T | None, list[UserError]]:
     """`call(actor)` for a signed-in actor: its result, or the errors and no result.
 
     Only a call made `before_terms` (accepting them) runs for a user who has
-    not accepted the terms of use.
+    not accepted the terms of use. A call that changes a pupil's `page` runs
+    only for a strong sign-in where the pupils' organisers ask for one.
     """
     actor = viewer(info)
     if not isinstance(actor, User) or not actor.is_active:
         return None, [NOT_AUTHENTICATED]
     if not before_terms and terms_pending(actor):  # signed in earlier in this request
         return None, [TERMS_NOT_ACCEPTED]
+    if page and not may_change_pages(actor):
+        return None, [strong_auth_required()]
     try:
         return call(actor), []
     except ServiceError as error:
         return None, [user_error(error)]
+
+
+def strong_auth_required() -> UserError:
+    """The payload error of a page change refused to a weaker sign-in."""
+    return UserError(code=ErrorCode.STRONG_AUTH_REQUIRED, message=MESSAGE, step_up=step_up_url())
 
 
 def shown_as(type_: type[S], obj: Model | None) -> S | None:

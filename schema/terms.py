@@ -63,7 +63,7 @@ def _subscription_refusal(context: ExecutionContext) -> GraphQLError | None:
             "Subscriptions are served over the websocket (graphql-transport-ws) only.",
             extensions={"code": "WEBSOCKET_ONLY"},
         )
-    if not _user(context.context).is_authenticated:
+    if not context_user(context.context).is_authenticated:
         return GraphQLError("Sign in first.", extensions={"code": "NOT_AUTHENTICATED"})
     if not _only_open_fields(context) and _pending(context.context):
         return _terms_error()
@@ -98,11 +98,11 @@ def _pending(context: Any) -> bool:
     The HTTP view loads the user before executing, and a socket's scope
     holds a loaded one, so this reads a row already in memory.
     """
-    user = _user(context)
+    user = context_user(context)
     return user.is_authenticated and terms_pending(user)
 
 
-def _user(context: Any) -> Any:
+def context_user(context: Any) -> Any:
     """The request's or socket's user (AnonymousUser when there is none)."""
     request = None if context is None else context["request"]
     user = getattr(request, "user", None) or getattr(request, "scope", {}).get("user")

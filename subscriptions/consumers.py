@@ -34,6 +34,7 @@ from core.events import CREDENTIAL_EVENT, session_digest, user_group
 from core.models import User
 from core.selectors.accounts import terms_pending
 from core.services.tokens import bearer_secret, token_authenticate
+from permissions.assurance import session_level, stamp
 from subscriptions.shared import Batch, Shared
 
 # Close codes a client acts on: sign in again, or accept the terms first. The
@@ -249,4 +250,4 @@ def _session_user(key: str) -> User | None:
         stored.get(HASH_SESSION_KEY, ""), user.get_session_auth_hash()
     ):
         return None
-    return user
+    return stamp(user, session_level(stored))  # as the HTTP requests of the session are

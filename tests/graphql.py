@@ -20,6 +20,7 @@ from strawberry.types import ExecutionResult
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from core.models import User
+from permissions.assurance import ATTRIBUTE, SESSION_KEY, Assurance, stamp
 from schema import schema
 
 if TYPE_CHECKING:
@@ -37,14 +38,20 @@ def execute(
     variables: dict[str, Any] | None = None,
     *,
     schema_name: str = OPTIMIZER_ON,
+    assurance: Assurance | None = None,
 ) -> ExecutionResult:
     """Run `query` as `viewer` and return the whole result, GraphQL errors too.
 
     `viewer` is put on a POST request as the view would; `schema_name` is
-    one of `SCHEMAS`.
+    one of `SCHEMAS`. With `assurance`, the viewer signed in at that level
+    (as the middleware stamps it); without, it is the server acting for them.
     """
     assert schema_name in SCHEMAS, schema_name
     request = RequestFactory().post("/graphql/")
+    if assurance is not None:
+        stamp(viewer, assurance)
+    else:  # a viewer stamped by an earlier call in the test is the server's again
+        viewer.__dict__.pop(ATTRIBUTE, None)
     request.user = viewer
     context = StrawberryDjangoContext(request=request, response=None)  # type: ignore[arg-type]
     run_async = async_to_sync(schema.execute)
@@ -60,9 +67,10 @@ def run(
     variables: dict[str, Any] | None = None,
     *,
     schema_name: str = OPTIMIZER_ON,
+    assurance: Assurance | None = None,
 ) -> dict[str, Any]:
     """Run `query` as `viewer` (see `execute`) and return its data; GraphQL errors fail the test."""
-    result = execute(viewer, query, variables, schema_name=schema_name)
+    result = execute(viewer, query, variables, schema_name=schema_name, assurance=assurance)
     assert result.errors is None, result.errors
     return result.data  # type: ignore[return-value]
 
@@ -73,12 +81,13 @@ def reply(
     variables: dict[str, Any] | None = None,
     *,
     schema_name: str = OPTIMIZER_ON,
+    assurance: Assurance | None = None,
 ) -> dict[str, Any]:
     """Run `query` as `viewer` (see `execute`) and return what a client reads.
 
     The data, and the errors as formatted for a response when there are any.
     """
-    result = execute(viewer, query, variables, schema_name=schema_name)
+    result = execute(viewer, query, variables, schema_name=schema_name, assurance=assurance)
     answer: dict[str, Any] = {"data": result.data}
     if result.errors:
         answer["errors"] = [error.formatted for error in result.errors]
@@ -102,9 +111,22 @@ def post(query: str, variables: dict[str, Any] | None = None) -> Any:
     return over_http(Client(), query, variables).json()
 
 
-def client_for(viewer: User | AnonymousUser) -> Client:
-    """A Django test client signed in as `viewer`, or signed out for an AnonymousUser."""
+def client_for(
+    viewer: User | AnonymousUser, assurance: Assurance = Assurance.SUBSTANTIAL
+) -> Client:
+    """A Django test client signed in as `viewer`, or signed out for an AnonymousUser.
+
+    The session is strong (e-legitimation) unless `assurance` says otherwise.
+    """
     client = Client()
     if isinstance(viewer, User):
         client.force_login(viewer)
+        set_assurance(client, assurance)
     return client
+
+
+def set_assurance(client: Client, assurance: Assurance) -> None:
+    """Record in the client's session that it signed in at `assurance`."""
+    session = client.session
+    session[SESSION_KEY] = int(assurance)
+    session.save()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +23,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Subprotocol
 
 from core.importers.client import Server
 
@@ -93,9 +97,9 @@ def _postgres(base: str, name: str, *, create: bool) -> str:
 
 
 @contextmanager
-def daphne(env: dict[str, str]) -> Iterator[str]:
-    """One Daphne process on a free loopback port; yields host:port."""
-    port = free_port()
+def daphne(env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """One Daphne process on a loopback port (a free one by default); yields host:port."""
+    port = port or free_port()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [
             sys.executable,
@@ -131,6 +135,47 @@ def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
         else:
             return
     pytest.fail(f"{url} did not answer within {_START_TIMEOUT}s")
+
+
+def closed_with(socket: ClientConnection, timeout: float = 1.0) -> int:
+    """The close code the server sends within `timeout` seconds.
+
+    Daphne sends the code alone: its close frame has no reason.
+    """
+    deadline = time.monotonic() + timeout
+    try:
+        while True:  # a message already on its way may come first
+            socket.recv(timeout=max(deadline - time.monotonic(), 0.01))
+    except ConnectionClosed as closed:
+        frame = closed.rcvd
+    assert frame is not None, "closed without a close frame"
+    return frame.code
+
+
+@contextmanager
+def socket_on(
+    base: str, token: str | None = None, cookie: str | None = None
+) -> Iterator[ClientConnection]:
+    headers = {"Cookie": cookie} if cookie else None
+    with connect(
+        f"ws://{base}/graphql/",
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        additional_headers=headers,
+        open_timeout=10,
+    ) as socket:
+        payload = {"authorization": f"Bearer {token}"} if token else {}
+        socket.send(json.dumps({"type": "connection_init", "payload": payload}))
+        assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
+        yield socket
+
+
+def civic_no_of(env: dict[str, str], username: str) -> str:
+    """The personal identity number of a demo account's person."""
+    code = (
+        "from core.models import User; "
+        f"print(User.objects.get(username={username!r}).person.civic_no)"
+    )
+    return _manage(env, "shell", "-c", code).strip().splitlines()[-1]
 
 
 def token_for(env: dict[str, str], username: str) -> str:
@@ -246,3 +291,94 @@ class Peer:
 
 def no_wait(_: float) -> None:
     """A sleep that does not: retries back off at once in tests."""
+
+
+# The test OpenID provider (tests/oidc/provider.mjs, npm `oidc-provider`).
+OIDC = ROOT / "tests" / "oidc"
+OIDC_SECRET = "a-test-secret-of-the-relying-party"
+SWEDEN_CONNECT_SCOPES = "openid https://id.oidc.se/scope/naturalPersonNumber"
+
+
+def require_oidc_provider() -> str:
+    """The node binary, once the provider's packages are installed (else skip, or fail in CI)."""
+    node = shutil.which("node")
+    require(node is not None, "Node.js 20 or later")
+    require(
+        (OIDC / "node_modules" / "oidc-provider").is_dir(),
+        f"the test provider's packages (`npm ci --prefix {OIDC}`)",
+    )
+    assert node is not None
+    return node
+
+
+def oidc_client(client_id: str, *bases: str, backchannel: str | None = None) -> dict[str, Any]:
+    """A client registration for the provider, redirecting to each of `bases`."""
+    client: dict[str, Any] = {
+        "client_id": client_id,
+        "client_secret": OIDC_SECRET,
+        "redirect_uris": [f"{base}/login/oidc/{client_id}/callback" for base in bases],
+        "post_logout_redirect_uris": [f"{base}/" for base in bases],
+        "grant_types": ["authorization_code"],
+        "response_types": ["code"],
+    }
+    if backchannel:
+        client["backchannel_logout_uri"] = backchannel
+        client["backchannel_logout_session_required"] = True
+    return client
+
+
+@contextmanager
+def oidc_provider(
+    port: int, clients: list[dict[str, Any]], kid: str = "key-1", id_token_ttl: int = 600
+) -> Iterator[str]:
+    """The test OpenID provider on `port` with `clients`, signing with a new key `kid`."""
+    node = require_oidc_provider()
+    process = subprocess.Popen(  # noqa: S603 - node runs our own script
+        [
+            node,
+            str(OIDC / "provider.mjs"),
+            "--port",
+            str(port),
+            "--kid",
+            kid,
+            "--clients",
+            json.dumps(clients),
+            "--id-token-ttl",
+            str(id_token_ttl),
+        ],
+        cwd=OIDC,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line.startswith("ready"):
+            pytest.fail(f"the OpenID provider did not start: {line!r}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def oidc_settings(issuer: str, *names: str) -> list[dict[str, Any]]:
+    """OIDC_PROVIDERS for the test provider: `eid` for families, `kommun` for staff."""
+    known = {
+        "eid": {
+            "name": "eid",
+            "label": "BankID (test)",
+            "audience": "families",
+            "scopes": SWEDEN_CONNECT_SCOPES,
+        },
+        "kommun": {
+            "name": "kommun",
+            "label": "Kommunens inloggning (test)",
+            "audience": "staff",
+            "scopes": "openid eduperson",
+            "eppn_claim": "eduPersonPrincipalName",
+        },
+    }
+    return [
+        {**known[name], "issuer": issuer, "client_id": name, "client_secret": OIDC_SECRET}
+        for name in names
+    ]

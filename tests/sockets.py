@@ -9,7 +9,9 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from core.models import User
+from permissions.assurance import Assurance
 from project.asgi import application
+from tests.graphql import client_for
 
 PROTOCOL = "graphql-transport-ws"
 
@@ -30,10 +32,11 @@ async def open_socket(
     return socket
 
 
-async def signed_in_client(user: User) -> tuple[Client, str]:
-    """A browser client signed in as `user`, and its session key."""
-    client = Client()
-    await database_sync_to_async(client.force_login)(user)
+async def signed_in_client(
+    user: User, assurance: Assurance = Assurance.SUBSTANTIAL
+) -> tuple[Client, str]:
+    """A browser client signed in as `user` (strongly unless said), and its session key."""
+    client = await database_sync_to_async(client_for)(user, assurance)
     return client, client.cookies["sessionid"].value
 
 

@@ -31,10 +31,17 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "core.apps": ("core.services",),  # connects the services' signal receivers
     "core.admin": WRITES,
     "core.views": WRITES,  # media and CSV downloads
+    "core.login": WRITES,  # the sign-in pages and the OpenID Connect relying party
     "core.management": (*WRITES, "core.importers"),
     "schema": WRITES,  # GraphQL: resolvers call selectors and services
     "subscriptions": (*WRITES, "schema"),  # the websocket transport of the schema
-    "project": (*WRITES, "core.views", "schema", "subscriptions"),  # settings, URLs, ASGI
+    "project": (
+        *WRITES,
+        "core.views",
+        "core.login",
+        "schema",
+        "subscriptions",
+    ),  # settings, URLs, ASGI
 }
 
 # Rows that cover their package's own module but nothing under it.

@@ -7,14 +7,12 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
@@ -25,10 +23,12 @@ from tests.servers import (
     STRANGER,
     TEACHER,
     accept_terms,
+    closed_with,
     daphne,
     demo_database,
     graphql,
     pupil_id,
+    socket_on,
     token_for,
     write_log_entry,
 )
@@ -105,38 +105,6 @@ def test_a_change_on_one_process_reaches_a_socket_on_the_other_and_no_stranger(t
             )
             assert strangers == ({"unreadCount": 0, "newest": None},) * 2
             assert (silent(stranger_here), silent(stranger_there)) == (True, True)
-
-
-def closed_with(socket: ClientConnection, timeout: float = 1.0) -> int:
-    """The close code the server sends within `timeout` seconds.
-
-    Daphne sends the code alone: its close frame has no reason.
-    """
-    deadline = time.monotonic() + timeout
-    try:
-        while True:  # a message already on its way may come first
-            socket.recv(timeout=max(deadline - time.monotonic(), 0.01))
-    except ConnectionClosed as closed:
-        frame = closed.rcvd
-    assert frame is not None, "closed without a close frame"
-    return frame.code
-
-
-@contextmanager
-def socket_on(
-    base: str, token: str | None = None, cookie: str | None = None
-) -> Iterator[ClientConnection]:
-    headers = {"Cookie": cookie} if cookie else None
-    with connect(
-        f"ws://{base}/graphql/",
-        subprotocols=[Subprotocol("graphql-transport-ws")],
-        additional_headers=headers,
-        open_timeout=10,
-    ) as socket:
-        payload = {"authorization": f"Bearer {token}"} if token else {}
-        socket.send(json.dumps({"type": "connection_init", "payload": payload}))
-        assert json.loads(socket.recv(timeout=10))["type"] == "connection_ack"
-        yield socket
 
 
 def test_revoking_a_token_on_one_process_closes_its_socket_on_the_other(tmp_path):

@@ -1,6 +1,6 @@
 """The domain models, one module per area."""
 
-from core.models.accounts import AccountSettings, ApiToken
+from core.models.accounts import AccountSettings, ApiToken, FederatedSignIn
 from core.models.blogs import BlogImage, BlogKind, BlogPost
 from core.models.curriculum import Curriculum, KnowledgeRequirement, Subject
 from core.models.dated import Dated, DatedQuerySet, active_on
@@ -64,6 +64,7 @@ __all__ = [
     "Duty",
     "DutyRole",
     "EmailDigest",
+    "FederatedSignIn",
     "Goal",
     "GoalStatus",
     "GoalStatusChange",

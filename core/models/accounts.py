@@ -21,9 +21,37 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    assurance = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="The level of assurance (1-4) of the sign-in that made it; never higher.",
+    )
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class FederatedSignIn(models.Model):
+    """A session started by an identity provider, so its back-channel logout can end it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="federated_sign_ins"
+    )
+    provider = models.CharField(max_length=40, help_text="The provider's name in settings.")
+    subject = models.CharField(max_length=255, help_text="The provider's `sub` for the user.")
+    sid = models.CharField(max_length=255, blank=True, help_text="The provider's session id.")
+    session_key = models.CharField(max_length=40, unique=True)
+    assurance = models.PositiveSmallIntegerField(help_text="The level of assurance (1-4).")
+    acr = models.CharField(max_length=255, blank=True, help_text="What the provider vouched.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["provider", "sid"]),
+            models.Index(fields=["provider", "subject"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.subject}"
 
 
 class AccountSettings(models.Model):

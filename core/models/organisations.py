@@ -48,6 +48,12 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     organisation_number = models.CharField(max_length=20, blank=True)
     municipality_code = models.CharField(max_length=4, blank=True)
+    strong_login_required = models.BooleanField(
+        default=True,
+        help_text="Whether reading or changing its pupils' pages needs a strong sign-in "
+        "(e-legitimation); a password alone is not enough. On unless the organiser decides "
+        "otherwise (docs/login.md).",
+    )
 
     class Meta:
         permissions = SCHOOL_ROLE_PERMISSIONS

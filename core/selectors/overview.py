@@ -29,7 +29,8 @@ from core.models import (
     WrittenAssessment,
     active_on,
 )
-from permissions.relations import Viewer, today, visible_pupils
+from permissions.assurance import page_pupils
+from permissions.relations import Viewer, today
 from permissions.rules import can_read_group_overview
 
 
@@ -108,7 +109,7 @@ def group_overview(viewer: Viewer, group: Group, term: str) -> list[PupilRow] | 
     latest = LearningLogEntry.objects.filter(pupil=OuterRef("pk")).order_by("-created_at", "-pk")
     pupils = list(
         Pupil.objects.filter(pk__in=members.values("pupil_id"))
-        .filter(pk__in=visible_pupils(viewer).values("pk"))
+        .filter(pk__in=page_pupils(viewer).values("pk"))
         .select_related("person")
         .annotate(latest_entry_id=Subquery(latest.values("pk")[:1]))
         .order_by("person__family_name", "person__given_name", "pk")

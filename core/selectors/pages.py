@@ -4,7 +4,9 @@ Each function returns a `Q` for one model, built from the relations in
 `permissions.relations`; GraphQL types, the image view and the benchmarks
 all narrow their rows with these, so there is one definition per model.
 A row the viewer may not read is filtered out, never marked: hidden rows
-answer exactly like missing ones.
+answer exactly like missing ones. A page's rows that only a strong sign-in
+may read are left out of a weaker one, which is told so
+(`permissions.assurance`).
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from core.models import AssessmentMatrix, BlogKind, BlogPost
+from permissions.assurance import page_pupils, private_blog_owner
 from permissions.relations import (
     Viewer,
     blog_groups,
     blog_schools,
     draft_reader_pupils,
-    person_of,
-    visible_pupils,
 )
 
 
@@ -29,7 +30,7 @@ def reference_data(viewer: Viewer) -> Q:
 
 def pupil_page(viewer: Viewer, path: str = "pupil") -> Q:
     """Rows of a pupil's page (plans, goals, answers, log): readers of the page."""
-    return Q(**{f"{path}__in": visible_pupils(viewer).values("pk")})
+    return Q(**{f"{path}__in": page_pupils(viewer).values("pk")})
 
 
 def assessments(viewer: Viewer, path: str = "") -> Q:
@@ -50,7 +51,7 @@ def blog_posts(viewer: Viewer, path: str = "") -> Q:
             **{f"{prefix}group__in": blog_groups(viewer).values("pk")},
         )
         | Q(**{kind: BlogKind.SCHOOL, f"{prefix}school__in": blog_schools(viewer).values("pk")})
-        | Q(**{kind: BlogKind.PRIVATE, f"{prefix}pupil__person_id": person_of(viewer) or 0})
+        | Q(**{kind: BlogKind.PRIVATE, f"{prefix}pupil__person_id": private_blog_owner(viewer)})
     )
 
 
@@ -62,7 +63,7 @@ def teaching_plans(viewer: Viewer, path: str = "") -> Q:
 
 def matrices(viewer: Viewer, path: str = "pk") -> Q:
     """Matrices of a readable teaching plan, or holding a mark of a readable pupil."""
-    marked = Q(criteria__marks__pupil__in=visible_pupils(viewer).values("pk"))
+    marked = Q(criteria__marks__pupil__in=page_pupils(viewer).values("pk"))
     readable = AssessmentMatrix.objects.filter(teaching_plans(viewer, "teaching_plan") | marked)
     return Q(**{f"{path}__in": readable.values("pk")})
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from core.models import ApiToken, User
 from core.services.errors import Invalid
+from permissions.assurance import Assurance, assurance_of, parse, stamp, token_level
 
 PREFIX = "sks_"
 _LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
@@ -34,9 +35,15 @@ def token_create(
     Every token expires: `days` from now, TOKEN_DEFAULT_DAYS when not given,
     at most TOKEN_MAX_DAYS. A request signed in with a token (`parent`)
     cannot make one that outlives it: without `days` the new token expires
-    with `parent`, and a `days` that reaches past it is refused.
+    with `parent`, and a `days` that reaches past it is refused. Nor is a
+    token stronger than the sign-in that made it: it keeps the level stamped
+    on `user` by the request (LOW when none was), and never more than `parent`'s.
     """
     expires_at = _expiry(days, parent, timezone.now())
+    level = token_level(
+        assurance_of(user) or Assurance.LOW,
+        parse(parent.assurance) if parent is not None else None,
+    )
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
@@ -44,6 +51,7 @@ def token_create(
         prefix=secret[:10],
         digest=_digest(secret),
         expires_at=expires_at,
+        assurance=int(level),
     )
     token.full_clean()
     token.save()
@@ -84,9 +92,9 @@ def token_revoke(*, token: ApiToken) -> ApiToken:
 
 
 def token_authenticate(secret: str) -> User | None:
-    """The active user a valid, unexpired, unrevoked token belongs to."""
+    """The active user a valid, unexpired, unrevoked token belongs to, stamped with its level."""
     token = token_resolve(secret)
-    return token.user if token is not None else None
+    return stamp(token.user, parse(token.assurance)) if token is not None else None
 
 
 def token_resolve(secret: str) -> ApiToken | None:

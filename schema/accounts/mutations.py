@@ -11,6 +11,7 @@ from core.models import User
 from core.selectors.accounts import token_of
 from core.services.errors import ServiceError
 from core.services.tokens import token_create, token_revoke
+from permissions.assurance import SESSION_KEY, Assurance, stamp
 from schema.accounts.types import ApiTokenType, ViewerType
 from schema.context import Info, signed_in
 from schema.errors import NOT_AUTHENTICATED, NOT_FOUND, ErrorCode, UserError
@@ -105,9 +106,11 @@ def _locked_out(request: HttpRequest) -> bool:
 @strawberry.type
 class AccountMutation:
     @strawberry.mutation(
-        description="Sign in with a password; starts a browser session. Only as an "
-        "application/json POST. After repeated failures for one login name, or from one "
-        "address, every try is refused for a while (LOGIN_THROTTLED), whatever the password."
+        description="Sign in with a password; starts a browser session of low assurance, "
+        "which reads no pupil's page where strong login is required (STRONG_AUTH_REQUIRED; "
+        "see /login/ for e-legitimation). Only as an application/json POST. After repeated "
+        "failures for one login name, or from one address, every try is refused for a while "
+        "(LOGIN_THROTTLED), whatever the password."
     )
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         request = _json_request(info)
@@ -125,7 +128,9 @@ class AccountMutation:
         if user is None:
             return LoginPayload(viewer=None, errors=[INVALID_CREDENTIALS])
         await alogin(request, user)
-        viewer = await sync_to_async(ViewerType.from_user)(user)
+        # A password is low assurance: the rest of this request and the session say so.
+        await request.session.aset(SESSION_KEY, int(Assurance.LOW))
+        viewer = await sync_to_async(ViewerType.from_user)(stamp(user, Assurance.LOW))
         return LoginPayload(viewer=viewer, errors=[])
 
     @strawberry.mutation(description="End the browser session. Only as an application/json POST.")

@@ -63,5 +63,6 @@ class BlogMutation:
                 body=input.body,
                 images=input.images,
             ),
+            page=kind is BlogKind.PRIVATE,
         )
         return BlogPostPayload(post=shown_as(BlogPostType, post), errors=errors)

@@ -173,6 +173,7 @@ class LearningMutation:
                 version=input.version,
                 publish=input.publish,
             ),
+            page=True,
         )
         return WrittenAssessmentPayload(
             assessment=shown_as(WrittenAssessmentType, found), errors=errors
@@ -191,6 +192,7 @@ class LearningMutation:
                 assessment_id=pk(input.assessment_id, "WrittenAssessment", "assessmentId"),
                 version=input.version,
             ),
+            page=True,
         )
         return WrittenAssessmentPayload(
             assessment=shown_as(WrittenAssessmentType, found), errors=errors
@@ -215,6 +217,7 @@ class LearningMutation:
                 rows=_rows(input.rows),
                 publish=input.publish,
             ),
+            page=True,
         )
         rows = [
             _row(row.pupil_id, result)
@@ -237,6 +240,7 @@ class LearningMutation:
                 goal_ids=pks(input.goal_ids, "Goal", "goalIds"),
                 images=input.images,
             ),
+            page=True,
         )
         return LearningLogEntryPayload(entry=shown_as(LearningLogEntryType, entry), errors=errors)
 
@@ -255,6 +259,7 @@ class LearningMutation:
                 text_=input.text,
                 goal_ids=pks(input.goal_ids, "Goal", "goalIds"),
             ),
+            page=True,
         )
         return LearningLogEntryPayload(entry=shown_as(LearningLogEntryType, entry), errors=errors)
 
@@ -271,6 +276,7 @@ class LearningMutation:
                 entry_id=pk(input.entry_id, "LearningLogEntry", "entryId"),
                 text_=input.text,
             ),
+            page=True,
         )
         return LearningLogCommentPayload(
             comment=shown_as(LearningLogCommentType, comment), errors=errors

@@ -158,6 +158,7 @@ class PlanMutation:
                 if input.template_id is None
                 else pk(input.template_id, "PlanTemplate", "templateId"),
             ),
+            page=True,
         )
         return DevelopmentPlanPayload(plan=shown_as(DevelopmentPlanType, plan), errors=errors)
 
@@ -173,6 +174,7 @@ class PlanMutation:
                 text_=input.text,
                 version=input.version,
             ),
+            page=True,
         )
         return AnswerPayload(answer=shown_as(AnswerType, answer), errors=errors)
 
@@ -189,6 +191,7 @@ class PlanMutation:
                 plan_id=pk(input.plan_id, PLAN, "planId"),
                 wishes=input.wishes,
             ),
+            page=True,
         )
         return ReadConfirmationPayload(
             confirmation=shown_as(ReadConfirmationType, confirmation), errors=errors
@@ -211,6 +214,7 @@ class PlanMutation:
                 version=input.version,
                 talk_date=input.talk_date,
             ),
+            page=True,
         )
         return DevelopmentPlanPayload(plan=shown_as(DevelopmentPlanType, plan), errors=errors)
 
@@ -228,6 +232,7 @@ class PlanMutation:
                 version=input.version,
                 evaluation=input.evaluation,
             ),
+            page=True,
         )
         return DevelopmentPlanPayload(plan=shown_as(DevelopmentPlanType, plan), errors=errors)
 
@@ -240,6 +245,7 @@ class PlanMutation:
                 plan_id=pk(input.plan_id, PLAN, "planId"),
                 **_goal_fields(input),
             ),
+            page=True,
         )
         return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
 
@@ -253,6 +259,7 @@ class PlanMutation:
                 version=input.version,
                 **_goal_fields(input),
             ),
+            page=True,
         )
         return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
 
@@ -266,6 +273,7 @@ class PlanMutation:
                 version=input.version,
                 status=GoalStatus(input.status.value),
             ),
+            page=True,
         )
         return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
 
@@ -279,6 +287,7 @@ class PlanMutation:
                 version=input.version,
                 evaluation=input.evaluation,
             ),
+            page=True,
         )
         return GoalPayload(goal=shown_as(GoalType, goal), errors=errors)
 

@@ -37,6 +37,8 @@ from permissions.grants import grant_change
 ADMIN_USERNAME = "admin"
 ANALYTICS_USERNAME = "analys@exempelby.example.com"
 _CHUNK = 500
+# Demo logins that sign in by e-legitimation (the others are staff).
+FAMILY_LOGINS = frozenset({"pupil", "guardian", "guardian_preschool"})
 
 
 class Command(BaseCommand):
@@ -49,6 +51,14 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="Keep the SS 12000 files in this folder.")
         parser.add_argument("--password", default="demo", help="Password of every demo account.")
         parser.add_argument("--seed", type=int, default=2026, help="Seed of the generator.")
+        parser.add_argument(
+            "--strong-login",
+            action="store_true",
+            help="Keep strong login required, as a real organiser does: a pupil's page then "
+            "needs e-legitimation (docs/login.md), and the demo people's identity numbers are "
+            "printed for the test provider. Without it the demo organiser relaxes it, so the "
+            "demo passwords open every page.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -61,8 +71,9 @@ class Command(BaseCommand):
             with tempfile.TemporaryDirectory(prefix="ss12000-demo-") as folder:
                 self.load(dataset, Path(folder))
         set_demo_passwords(dataset, options["password"])
+        Organisation.objects.update(strong_login_required=options["strong_login"])
         self.fill(options["seed"])
-        self.print_logins(dataset, options["password"])
+        self.print_logins(dataset, options["password"], strong=options["strong_login"])
 
     def load(self, dataset: DemoDataset, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -101,14 +112,32 @@ class Command(BaseCommand):
             ).plans
         self.stdout.write(f"{filled} development plans for {term} with goals, answers and logs")
 
-    def print_logins(self, dataset: DemoDataset, password: str) -> None:
+    def print_logins(self, dataset: DemoDataset, password: str, *, strong: bool) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {password}):")
+        numbers = dict(
+            User.objects.filter(
+                username__in=[login.username for login in dataset.logins]
+            ).values_list("username", "person__civic_no")
+        )
         for login in dataset.logins:
             self.stdout.write(f"  {login.role:19} {login.username:46} {login.description}")
+            if strong and login.role in FAMILY_LOGINS and numbers.get(login.username):
+                self.stdout.write(f"  {'':19} e-legitimation: {numbers[login.username]}")
         self.stdout.write(
             f"  {'analytics':19} {ANALYTICS_USERNAME:46} summaries of the whole municipality"
         )
         self.stdout.write(f"  {'django admin':19} {ADMIN_USERNAME:46} the service's operator")
+        if strong:
+            self.stdout.write(
+                "Strong login is required: a password signs in but opens no pupil's page "
+                "(STRONG_AUTH_REQUIRED). At /login/, families sign in by e-legitimation with "
+                "the identity number, staff with the municipality's provider by username."
+            )
+        else:
+            self.stdout.write(
+                "Strong login is relaxed for the demo organiser, so passwords open pupils' "
+                "pages (`demo_data --strong-login` keeps it required)."
+            )
         self.stdout.write(
             "On first sign-in, accept the terms of use: "
             f'mutation {{ termsAccept(input: {{version: "{settings.TERMS_VERSION}"}}) '

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from core.models import BlogImage, BlogPost, LearningLogEntry, LearningLogImage
+from permissions.assurance import Assurance
 from tests.cast import MEMBERS, POSTS, VISIBLE_PUPILS
 from tests.graphql import client_for
 
@@ -53,6 +54,46 @@ def test_a_blog_photo_is_served_to_the_readers_of_the_post(
 
     # when
     response = client_for(cast[member]).get(f"/media/blog/{image.pk}")
+
+    # then
+    assert response.status_code == (200 if "3A" in POSTS.get(member, set()) else 404)
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_a_password_gets_no_log_image_and_is_told_where_to_step_up(
+    pages, cast, settings, tmp_path, member
+):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    entry = LearningLogEntry.objects.get(pupil=cast.alva)
+    image = LearningLogImage.objects.create(entry=entry, image=png("alva.png"))
+
+    # when
+    response = client_for(cast[member], Assurance.LOW).get(f"/media/learning-log/{image.pk}")
+
+    # then
+    # Whoever reads some pupil's page is told to step up, for this image or
+    # a missing one alike, so the answer says nothing about the image.
+    missing = client_for(cast[member], Assurance.LOW).get("/media/learning-log/0")
+    if VISIBLE_PUPILS[member]:
+        assert (response.status_code, missing.status_code) == (403, 403)
+        assert response.json()["errors"][0]["extensions"] == {
+            "code": "STRONG_AUTH_REQUIRED",
+            "stepUp": "/login/?strong=1",
+        }
+    else:
+        assert (response.status_code, missing.status_code) == (404, 404)
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_a_password_still_gets_the_class_blogs_photos(pages, cast, settings, tmp_path, member):
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    post = BlogPost.objects.get(title="post:3A")
+    image = BlogImage.objects.create(post=post, image=png("utflykt.png"))
+
+    # when
+    response = client_for(cast[member], Assurance.LOW).get(f"/media/blog/{image.pk}")
 
     # then
     assert response.status_code == (200 if "3A" in POSTS.get(member, set()) else 404)

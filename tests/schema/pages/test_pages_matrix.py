@@ -4,6 +4,13 @@ Every object of the `pages` fixture is asked for by `node`, by `nodes`, and
 through the nested lists front ends use (pupils, groups, schools and what
 hangs below them), with the optimizer on and off. Each path must show each
 cast member exactly the expected labels.
+
+The low-assurance column, at the end: each member signed in with a password
+(low assurance). Where the organiser asks for strong login (the default),
+every part of a pupil's page is left out, the blogs, documentation, teaching
+plans and the rest are read as before, and the answer carries one
+STRONG_AUTH_REQUIRED error saying where to step up. Where the organiser
+relaxes it, a password reads what a strong sign-in does.
 """
 
 from __future__ import annotations
@@ -13,8 +20,10 @@ from typing import Any
 import pytest
 from strawberry.relay import to_base64
 
+from core.models import Organisation
+from permissions.assurance import Assurance
 from tests.cast import MEMBERS, POSTS, VISIBLE_PUPILS
-from tests.graphql import SCHEMAS, run
+from tests.graphql import SCHEMAS, reply, run
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +185,114 @@ def test_templates_and_sections_are_for_anyone_signed_in(pages, cast, schema_nam
             schema_name=schema_name,
         )
         assert node == {"node": {"id": section["id"]}}
+
+
+LOW = Assurance.LOW
+# What a password never reads where strong login is required.
+STRONG_ONLY = {*PAGE_KINDS, "draft", "mark"}
+PRIVATE_BLOG = {"post:Alva", "photo:Alva"}
+STEP_UP = {
+    "message": "Sign in with e-legitimation (for example BankID) to read or change a pupil's "
+    "page; a password is not enough.",
+    "extensions": {"code": "STRONG_AUTH_REQUIRED", "stepUp": "/login/?strong=1"},
+}
+
+
+def expected_low(member: str) -> set[str]:
+    labels = {
+        label
+        for label in expected(member)
+        if label.split(":")[0] not in STRONG_ONLY and label not in PRIVATE_BLOG
+    }
+    if member not in CLASS_3A:  # their matrix was opened by a mark only
+        labels -= {"matrix:3A", "criterion:3A"}
+    return labels
+
+
+def told(member: str) -> list[dict[str, Any]]:
+    """The errors a member's low session gets: one, when a page was left out."""
+    return [STEP_UP] if member != "anonymous" and VISIBLE_PUPILS[member] else []
+
+
+def labels_of(pages: Any, answer: dict[str, Any]) -> set[str]:
+    return {pages.labels[i] for i in ids_in(answer["data"]) if i in pages.labels}
+
+
+def located(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in e.items() if k in ("message", "extensions")} for e in errors]
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_a_password_reads_no_page_by_node_or_nodes(pages, cast, schema_name, member):
+    # given
+    ids = list(pages.labels)
+
+    # when
+    many = reply(
+        cast[member],
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": ids},
+        schema_name=schema_name,
+        assurance=LOW,
+    )
+    plan = next(i for i, label in pages.labels.items() if label == "plan:Alva")
+    one = reply(
+        cast[member],
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": plan},
+        schema_name=schema_name,
+        assurance=LOW,
+    )
+
+    # then
+    assert labels_of(pages, many) == expected_low(member)
+    assert located(many.get("errors", [])) == told(member)
+    assert one["data"] == {"node": None}
+    assert located(one.get("errors", [])) == told(member)
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_a_password_reads_no_page_in_nested_lists(pages, cast, schema_name, member):
+    # when
+    answer = reply(cast[member], NESTED, schema_name=schema_name, assurance=LOW)
+
+    # then
+    assert labels_of(pages, answer) == expected_low(member)
+    assert located(answer.get("errors", [])) == told(member)
+
+
+@pytest.mark.parametrize("schema_name", SCHEMAS)
+@pytest.mark.parametrize("member", MEMBERS)
+def test_an_organiser_that_relaxes_strong_login_opens_its_pages_to_a_password(
+    pages, cast, schema_name, member
+):
+    # given
+    Organisation.objects.update(strong_login_required=False)
+
+    # when
+    answer = reply(cast[member], NESTED, schema_name=schema_name, assurance=LOW)
+    many = reply(
+        cast[member],
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": list(pages.labels)},
+        schema_name=schema_name,
+        assurance=LOW,
+    )
+
+    # then
+    assert labels_of(pages, answer) == expected(member)
+    assert labels_of(pages, many) == expected(member)
+    assert "errors" not in answer
+    assert "errors" not in many
+
+
+@pytest.mark.parametrize("member", MEMBERS)
+def test_a_strong_sign_in_reads_the_whole_page(pages, cast, member):
+    # when
+    answer = reply(cast[member], NESTED, assurance=Assurance.SUBSTANTIAL)
+
+    # then
+    assert labels_of(pages, answer) == expected(member)
+    assert "errors" not in answer

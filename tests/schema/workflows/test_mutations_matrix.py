@@ -4,6 +4,11 @@ A refused member gets NOT_AUTHENTICATED when signed out, NOT_ALLOWED when
 they can read the object (a guardian moving a goal) and NOT_FOUND when
 they cannot (it answers like a missing object); the database is compared
 row by row before and after.
+
+The low-assurance column: each allowed member signed in with a password.
+A change to a pupil's page answers STRONG_AUTH_REQUIRED and changes
+nothing where the organiser asks for strong login, and succeeds where it
+relaxes it; blogs, documentation, settings and the terms take a password.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from core.models import GoalStatus, User
+from core.models import GoalStatus, Organisation, User
 from core.services import goals, plans
+from permissions.assurance import Assurance
 from tests.cast import MEMBERS, POSTS, VISIBLE_PUPILS
 from tests.graphql import run
 from tests.workflows import Work, codes, snapshot
@@ -375,3 +381,89 @@ def test_everyone_else_is_refused_and_nothing_changes(work, case, member):
     # then
     assert (codes(payload), payload[case.result]) == (case.expected_refusal(member), None)
     assert snapshot() == before
+
+
+# The mutations that take a password: none of them changes a pupil's page.
+OPEN_TO_PASSWORDS = frozenset(
+    {
+        "class blog post",
+        "documentation post",
+        "school blog post",
+        "settings",
+        "photo removed",
+        "terms",
+    }
+)
+
+
+def test_every_case_is_either_a_page_change_or_open_to_passwords():
+    # when
+    names = {case.name for case in CASES}
+
+    # then
+    assert names >= OPEN_TO_PASSWORDS
+    assert "private blog post" in names - OPEN_TO_PASSWORDS
+
+
+@pytest.mark.parametrize(("case", "member"), ALLOWED, ids=_id)
+def test_a_password_changes_no_page_where_strong_login_is_required(work, case, member):
+    # given
+    case.prepare(work)
+    before = snapshot()
+
+    # when
+    payload = run(
+        work.cast[member],
+        case.query(),
+        {"input": case.input(work)},
+        assurance=Assurance.LOW,
+    )[case.mutation]
+
+    # then
+    if case.name in OPEN_TO_PASSWORDS:
+        assert (payload["errors"], payload[case.result] is not None) == ([], True)
+        assert snapshot() != before
+    else:
+        assert (codes(payload), payload[case.result]) == (["STRONG_AUTH_REQUIRED"], None)
+        assert snapshot() == before
+
+
+@pytest.mark.parametrize(("case", "member"), ALLOWED, ids=_id)
+def test_a_password_changes_a_page_where_the_organiser_relaxes_strong_login(work, case, member):
+    # given
+    Organisation.objects.update(strong_login_required=False)
+    case.prepare(work)
+    before = snapshot()
+
+    # when
+    payload = run(
+        work.cast[member],
+        case.query(),
+        {"input": case.input(work)},
+        assurance=Assurance.LOW,
+    )[case.mutation]
+
+    # then
+    assert (payload["errors"], payload[case.result] is not None) == ([], True)
+    assert snapshot() != before
+
+
+def test_the_refusal_says_where_to_step_up(work):
+    # when
+    payload = run(
+        work.cast["guardian"],
+        "mutation($i: DevelopmentPlanReadConfirmInput!) { developmentPlanReadConfirm(input: $i)"
+        " { errors { code message stepUp } } }",
+        {"i": {"planId": work.gid(work.plan, "DevelopmentPlan")}},
+        assurance=Assurance.LOW,
+    )
+
+    # then
+    assert payload["developmentPlanReadConfirm"]["errors"] == [
+        {
+            "code": "STRONG_AUTH_REQUIRED",
+            "message": "Sign in with e-legitimation (for example BankID) to read or change a "
+            "pupil's page; a password is not enough.",
+            "stepUp": "/login/?strong=1",
+        }
+    ]
