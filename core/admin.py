@@ -81,7 +81,8 @@ class UserAdmin(DjangoUserAdmin[User]):
 
 @admin.register(Organisation)
 class OrganisationAdmin(GuardedModelAdmin):
-    list_display = ("name", "organisation_number", "municipality_code")
+    list_display = ("name", "organisation_number", "municipality_code", "strong_login_required")
+    list_filter = ("strong_login_required",)
     search_fields = ("name",)
 
 
@@ -156,11 +157,20 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         "expires_at",
         "revoked_at",
         "last_used_at",
+        "assurance",
     )
     search_fields = ("user__username", "name", "prefix")
     # Revoke here; a token's owner and lifetime are set once, by the service
     # (`manage.py token_create` or `tokenCreate`), which alone shows the secret.
-    readonly_fields = ("user", "prefix", "digest", "created_at", "expires_at", "last_used_at")
+    readonly_fields = (
+        "user",
+        "prefix",
+        "digest",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "assurance",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:  # noqa: ARG002
         """Tokens are made where their secret can be shown once."""

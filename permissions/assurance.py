@@ -22,12 +22,13 @@ narrowed. Every HTTP request and socket operation is stamped.
 from __future__ import annotations
 
 import enum
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from core.models import Pupil
+from core.models import Notice, NoticeKind, Pupil
 from permissions.relations import Viewer, memo, person_of, visible_pupils
 
 V = TypeVar("V", bound=Viewer)
@@ -148,6 +149,44 @@ def private_blog_owner(viewer: Viewer) -> int:
 def refused(viewer: Viewer) -> bool:
     """Whether this request left out pupil-page data for want of a strong sign-in."""
     return bool(getattr(viewer, _REFUSED, False))
+
+
+def strong_only_pupils(pupil_ids: Any) -> set[int]:
+    """Of these pupils (ids or a subquery), those whose organiser asks for strong login."""
+    found = Pupil.objects.filter(pk__in=pupil_ids).exclude(_relaxed())
+    return set(found.values_list("pk", flat=True))
+
+
+def notice_text(notice: Notice, hidden: Collection[int]) -> str:
+    """A notice's text; for a pupil in `hidden`, only what kind of change it was.
+
+    A notice about a pupil's page (a goal moved, an assessment published)
+    names what changed; a weaker sign-in and an email, which has no sign-in
+    at all, get the kind alone ("Nytt skriftligt omdöme"), not its status,
+    subject or term.
+    """
+    if notice.kind == NoticeKind.BLOG_POST or notice.pupil_id not in hidden:
+        return notice.text
+    return str(NoticeKind(notice.kind).label)
+
+
+def shown_notice_text(viewer: Viewer, notice: Notice) -> str:
+    """`notice_text` as the viewer's sign-in may read it (one query per weak request)."""
+    if not weak(viewer) or notice.pupil_id is None:
+        return notice.text
+    hidden = memo(
+        viewer,
+        ("strong_only_notice_pupils",),
+        lambda: strong_only_pupils(visible_pupils(viewer).values("pk")),
+    )
+    return notice_text(notice, hidden)
+
+
+def page_open_to(viewer: Viewer, pupil: Pupil) -> bool:
+    """Whether the viewer's sign-in is strong enough for this pupil's page."""
+    if not weak(viewer):
+        return True
+    return not Pupil.objects.filter(pk=pupil.pk).exclude(_relaxed()).exists()
 
 
 def forget_refusal(viewer: Viewer) -> None:

@@ -1,7 +1,8 @@
 """Django auth backend that answers capability checks from the roster.
 
 `user.has_perm("core.read_pupil_page", pupil)` reaches `RosterBackend`,
-which asks `permissions.rules`; stored grants are answered by
+which asks `permissions.rules` (and, for a pupil's page, whether the sign-in
+is strong enough: `permissions.assurance`); stored grants are answered by
 django-guardian's own backend, listed beside it in settings.
 """
 
@@ -13,6 +14,7 @@ from django.contrib.auth.backends import BaseBackend
 
 from core.models import Group, Pupil
 from permissions import rules
+from permissions.assurance import page_open_to
 from permissions.codenames import Capability
 
 _PUPIL_CAPABILITIES = {
@@ -45,6 +47,8 @@ class RosterBackend(BaseBackend):
             return False
         capability = Capability(name)
         if isinstance(obj, Pupil) and capability in _PUPIL_CAPABILITIES:
+            if not page_open_to(user_obj, obj):  # a weaker sign-in, strong login required
+                return False
             return _PUPIL_CAPABILITIES[capability](user_obj, obj)
         if isinstance(obj, Group) and capability in _GROUP_CAPABILITIES:
             return _GROUP_CAPABILITIES[capability](user_obj, obj)

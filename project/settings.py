@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "strawberry_django",
+    "djangosaml2",
     "core",
     "permissions",
 ]
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "project.robots.NoIndexMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The SAML sign-in's own session: the IdP posts back cross-site (SameSite=None).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -275,6 +278,22 @@ STRONG_LOGIN_URL = env_str("STRONG_LOGIN_URL", "/login/?strong=1")
 # ("https://skola.example.se"); unset, the request's own.
 OIDC_REDIRECT_BASE = env_str("OIDC_REDIRECT_BASE", "").rstrip("/")
 
+# Staff sign-in over SAML 2 (Skolfederation, docs/login.md): the federation's
+# or the IdP's metadata (a file, or an https URL), and the service's own key
+# and certificate. Unset metadata means no SAML sign-in.
+SAML_IDP_METADATA = env_str("SAML_IDP_METADATA", "")
+SAML_KEY_FILE = env_str("SAML_KEY_FILE", "")
+SAML_CERT_FILE = env_str("SAML_CERT_FILE", "")
+SAML_ENTITY_ID = env_str("SAML_ENTITY_ID", "")  # default: <base>/saml2/metadata/
+SAML_LABEL = env_str("SAML_LABEL", "Personal: logga in via Skolfederation")
+SAML_CONFIG_LOADER = "core.login.saml.config_loader"
+SAML_SESSION_COOKIE_NAME = "saml_session"
+SAML_CREATE_UNKNOWN_USER = False  # accounts come from the register (core.services.signin)
+SAML_CSP_HANDLER = ""  # the service sets its own security headers
+if SAML_IDP_METADATA and not (SAML_KEY_FILE and SAML_CERT_FILE):
+    msg = "SAML_IDP_METADATA is set: SAML_KEY_FILE and SAML_CERT_FILE are needed too."
+    raise ImproperlyConfigured(msg)
+
 # Bearer tokens: every token expires, TOKEN_DEFAULT_DAYS after it is made
 # unless asked otherwise, and never later than TOKEN_MAX_DAYS.
 TOKEN_MAX_DAYS = env_int("TOKEN_MAX_DAYS", 365, minimum=1)
@@ -289,7 +308,17 @@ if TOKEN_MAX_DAYS > 3650 or TOKEN_DEFAULT_DAYS > TOKEN_MAX_DAYS:  # noqa: PLR200
 _ADMIN_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*")
 # First path segments the service answers itself; the admin may not shadow them.
 _ROUTES = frozenset(
-    {"accounts", "analytics", "graphql", "healthz", "login", "media", "robots.txt", "static"}
+    {
+        "accounts",
+        "analytics",
+        "graphql",
+        "healthz",
+        "login",
+        "media",
+        "robots.txt",
+        "saml2",
+        "static",
+    }
 )
 
 
@@ -328,5 +357,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # axes reports each sign-in at INFO; failures and lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # pysaml2's schema loader and djangosaml2 chat at INFO on every import.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
+        "saml2": {"level": "WARNING"},
+        "djangosaml2": {"level": "WARNING"},
+    },
 }

@@ -7,8 +7,10 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
+from djangosaml2 import views as saml_views
 
 from core.login.oidc import check_providers
+from core.login.saml import StaffAssertionConsumer, StaffLoginView, when_enabled
 from core.login.views import (
     backchannel_logout,
     login_page,
@@ -49,6 +51,15 @@ urlpatterns = [
         "login/oidc/<slug:name>/backchannel-logout",
         backchannel_logout,
         name="oidc-backchannel-logout",
+    ),
+    # Staff over SAML 2 (djangosaml2), answering 404 unless SAML_IDP_METADATA is set.
+    path("saml2/login/", when_enabled(StaffLoginView.as_view()), name="saml2_login"),
+    path("saml2/acs/", when_enabled(StaffAssertionConsumer.as_view()), name="saml2_acs"),
+    path("saml2/logout/", when_enabled(saml_views.LogoutInitView.as_view()), name="saml2_logout"),
+    path("saml2/ls/", when_enabled(saml_views.LogoutView.as_view()), name="saml2_ls"),
+    path("saml2/ls/post/", when_enabled(saml_views.LogoutView.as_view()), name="saml2_ls_post"),
+    path(
+        "saml2/metadata/", when_enabled(saml_views.MetadataView.as_view()), name="saml2_metadata"
     ),
     path(
         "graphql/",

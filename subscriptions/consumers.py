@@ -22,6 +22,7 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import AnonymousUser
 from django.utils.crypto import constant_time_compare
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
@@ -96,7 +97,12 @@ class GraphQLConsumer(GraphQLWSConsumer):
             user = await _batch.run(lambda: _session_user(key)) if key else None
             if user is not None:
                 self.scope["credential"] = ("session", key)
-        if user is not None:
+        if user is None:
+            # Whoever the handshake found (AuthMiddlewareStack) may have signed
+            # out since: a socket without a live credential is anonymous, never
+            # that user unchecked.
+            self.scope["user"] = AnonymousUser()
+        else:
             self.scope["user"] = user
             self._terms_accepted = not terms_pending(user)
             self._watch_task = asyncio.ensure_future(self._watch(user.pk))

@@ -7,6 +7,7 @@ and talks to the servers only over HTTP and websockets, as users do.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -231,24 +232,39 @@ def write_log_entry(base: str, token: str, pupil: str, text: str) -> dict[str, A
 
 
 @contextmanager
-def ss12000_server(root: Path) -> Iterator[str]:
-    """The SS 12000 API server of `tests.ss12000_server` over `root`; yields its base URL."""
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "tests.ss12000_server", "--port", str(port), "--root", str(root)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+def peer_process(command: list[str], ready: str, what: str, url: str) -> Iterator[str]:
+    """A peer server process started by `command`; yields `url` once it prints `ready`."""
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter or node, our own scripts
+        command, cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
-        if not line.startswith("listening"):
-            pytest.fail(f"the SS 12000 server did not start: {line!r}")
-        yield f"http://127.0.0.1:{port}"
+        if not line.startswith(ready):
+            pytest.fail(f"{what} did not start: {line!r}")
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def ss12000_server(root: Path) -> Iterator[str]:
+    """The SS 12000 API server of `tests.ss12000_server` over `root`; yields its base URL."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "tests.ss12000_server",
+        "--port",
+        str(port),
+        "--root",
+        str(root),
+    ]
+    with peer_process(
+        command, "listening", "the SS 12000 server", f"http://127.0.0.1:{port}"
+    ) as url:
+        yield url
 
 
 # The sync tests' client of `tests.ss12000_server`.
@@ -333,32 +349,20 @@ def oidc_provider(
 ) -> Iterator[str]:
     """The test OpenID provider on `port` with `clients`, signing with a new key `kid`."""
     node = require_oidc_provider()
-    process = subprocess.Popen(  # noqa: S603 - node runs our own script
-        [
-            node,
-            str(OIDC / "provider.mjs"),
-            "--port",
-            str(port),
-            "--kid",
-            kid,
-            "--clients",
-            json.dumps(clients),
-            "--id-token-ttl",
-            str(id_token_ttl),
-        ],
-        cwd=OIDC,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("ready"):
-            pytest.fail(f"the OpenID provider did not start: {line!r}")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    command = [
+        node,
+        str(OIDC / "provider.mjs"),
+        "--port",
+        str(port),
+        "--kid",
+        kid,
+        "--clients",
+        json.dumps(clients),
+        "--id-token-ttl",
+        str(id_token_ttl),
+    ]
+    with peer_process(command, "ready", "the OpenID provider", f"http://127.0.0.1:{port}") as url:
+        yield url
 
 
 def oidc_settings(issuer: str, *names: str) -> list[dict[str, Any]]:
@@ -382,3 +386,53 @@ def oidc_settings(issuer: str, *names: str) -> list[dict[str, Any]]:
         {**known[name], "issuer": issuer, "client_id": name, "client_secret": OIDC_SECRET}
         for name in names
     ]
+
+
+def require_xmlsec() -> str:
+    """The xmlsec1 program SAML signs with (else skip, or fail in CI, which installs it)."""
+    xmlsec = shutil.which("xmlsec1")
+    require(xmlsec is not None, "the xmlsec1 program (Debian package xmlsec1)")
+    assert xmlsec is not None
+    return xmlsec
+
+
+def self_signed(folder: Path, name: str) -> tuple[str, str]:
+    """A new RSA key and a self-signed certificate for `name`, as PEM files; their paths."""
+    from cryptography import x509  # noqa: PLC0415 - only the SAML tests need it
+    from cryptography.hazmat.primitives import hashes, serialization  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415
+    from cryptography.x509.oid import NameOID  # noqa: PLC0415
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    key_path, cert_path = folder / f"{name}.key", folder / f"{name}.crt"
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return str(key_path), str(cert_path)
+
+
+@contextmanager
+def saml_idp(port: int, config: dict[str, Any], folder: Path) -> Iterator[str]:
+    """The test SAML IdP (`tests.saml_idp`) on `port` with `config`; yields its base URL."""
+    path = folder / "idp.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    command = [sys.executable, "-m", "tests.saml_idp", "--port", str(port), "--config", str(path)]
+    with peer_process(command, "ready", "the SAML IdP", f"http://127.0.0.1:{port}") as url:
+        yield url

@@ -55,6 +55,7 @@ AUDIENCES = (FAMILIES, STAFF, EVERYONE)
 ALGORITHMS = ["RS256", "PS256", "ES256"]
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 MAX_LEEWAY = 300  # the clock skew allowed is bounded: five minutes at most
+LOGOUT_TOKEN_SECONDS = 120  # how old a back-channel logout token may be
 _METADATA_SECONDS = 3600
 _KEY_REFRESH_SECONDS = 10
 _TIMEOUT = 10
@@ -86,8 +87,10 @@ class Provider:
     leeway: int = 60
     extra: Mapping[str, str] = field(default_factory=dict)
 
-    def level(self, acr: str | None) -> Assurance:
-        """The level an `acr` value stands for here; LOW when unknown or missing."""
+    def level(self, acr: object) -> Assurance:
+        """The level an `acr` value stands for here; LOW when unknown, missing or not text."""
+        if acr is not None and not isinstance(acr, str):
+            return Assurance.LOW
         return Assurance(self.acr_levels.get(acr or "", Assurance.LOW))
 
     @property
@@ -118,6 +121,12 @@ def provider_from(config: Mapping[str, Any]) -> Provider:
     provider = Provider(**values)
     if provider.audience not in AUDIENCES:
         msg = f"OIDC provider {provider.name!r}: audience must be one of {AUDIENCES}"
+        raise ValueError(msg)
+    if not all(
+        isinstance(level, int) and Assurance.LOW <= level <= Assurance.HIGH
+        for level in provider.acr_levels.values()
+    ):
+        msg = f"OIDC provider {provider.name!r}: acr_levels must be levels 1 to 4"
         raise ValueError(msg)
     if not 0 <= provider.leeway <= MAX_LEEWAY:
         msg = f"OIDC provider {provider.name!r}: leeway must be 0 to {MAX_LEEWAY} seconds"
@@ -299,9 +308,18 @@ def verify_id_token(
 def verify_logout_token(
     provider: Provider, token: str, *, now: Callable[[], int] | None = None
 ) -> dict[str, Any]:
-    """The claims of a valid back-channel logout token (sub or sid, the event, no nonce)."""
+    """The claims of a valid back-channel logout token (sub or sid, the event, no nonce).
+
+    A logout token is news of a logout now: one issued more than
+    `LOGOUT_TOKEN_SECONDS` (plus the leeway) ago is refused, and its `jti`
+    is remembered for longer than that, so a captured token cannot end the
+    person's later sessions.
+    """
     claims = _decode(provider, token)
     _validate(provider, claims, now, exp={"essential": False}, jti={"essential": True})
+    current = int(now() if now is not None else time.time())
+    if int(claims["iat"]) < current - LOGOUT_TOKEN_SECONDS - provider.leeway:
+        raise LoginFailed("the logout token is too old")
     events = claims.get("events")
     if not isinstance(events, dict) or BACKCHANNEL_EVENT not in events:
         raise LoginFailed("the logout token names no back-channel logout event")
@@ -309,8 +327,8 @@ def verify_logout_token(
         raise LoginFailed("a logout token must not carry a nonce")
     if not claims.get("sid") and not claims.get("sub"):
         raise LoginFailed("the logout token names neither sid nor sub")
-    lifetime = 600 + provider.leeway
-    if not cache.add(f"oidc-logout:{provider.name}:{_hash(str(claims['jti']))}", 1, lifetime):
+    remembered = LOGOUT_TOKEN_SECONDS + 3 * provider.leeway
+    if not cache.add(f"oidc-logout:{provider.name}:{_hash(str(claims['jti']))}", 1, remembered):
         raise LoginFailed("the logout token was used before")
     return claims
 

@@ -17,7 +17,9 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as USER_KEY
 from django.contrib.auth import login, logout
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.events import credentials_changed, session_digest
 from core.login import oidc
 from core.services.signin import (
     Identity,
@@ -77,6 +80,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
     """The ways to sign in; `?strong=1` when a pupil's page asked for e-legitimation."""
     context = {
         "providers": list(oidc.providers().values()),
+        "saml_label": settings.SAML_LABEL if settings.SAML_IDP_METADATA else "",
         "strong": request.GET.get("strong") == "1",
         "next": _next(request, request.GET.get("next")),
     }
@@ -128,11 +132,8 @@ def oidc_callback(request: HttpRequest, name: str) -> HttpResponse:
     if "error" in request.GET:
         logger.info("OIDC %s: the provider answered %s", name, request.GET.get("error"))
         return _page(request, "Inloggningen avbröts.", 400)
-    issuer = request.GET.get("iss")
-    if issuer is not None and issuer.rstrip("/") != provider.issuer:  # RFC 9207
-        logger.warning("OIDC %s: answer from issuer %s", name, issuer)
-        return _page(request, FAILED, 400)
     try:
+        _check_issuer(provider, request.GET.get("iss"))
         claims, id_token = oidc.exchange(
             provider, _redirect_uri(request, provider), pending, request.GET.get("code", "")
         )
@@ -144,22 +145,60 @@ def oidc_callback(request: HttpRequest, name: str) -> HttpResponse:
         subject=str(claims["sub"]),
         audience=provider.audience,
         level=provider.level(claims.get("acr")),
-        acr=str(claims.get("acr") or ""),
-        civic_no=str(claims.get(provider.identity_claim) or ""),
-        eppn=str(claims.get(provider.eppn_claim) or "") if provider.eppn_claim else "",
-        sid=str(claims.get("sid") or ""),
+        acr=_text(claims.get("acr")),
+        civic_no=_text(claims.get(provider.identity_claim)) if provider.identity_claim else "",
+        eppn=_text(claims.get(provider.eppn_claim)) if provider.eppn_claim else "",
+        sid=_text(claims.get("sid")),
     )
     try:
         user = account_for(identity)
     except SignInRefused as refusal:
         logger.info("OIDC %s: sign-in refused: %s", name, refusal.reason)
         return _page(request, refusal.message, 403)
-    login(request, user, backend=BACKEND)  # a new session key; the same user keeps its data
+    begin_session(request, user, identity, federated={"provider": name, "id_token": id_token})
+    return HttpResponseRedirect(pending.next)
+
+
+def _text(value: object) -> str:
+    """A claim that should be a string, or empty when it is anything else."""
+    return value if isinstance(value, str) else ""
+
+
+def _check_issuer(provider: oidc.Provider, issuer: str | None) -> None:
+    """RFC 9207: the answer names its issuer, which must be ours (when the provider sends it)."""
+    if issuer is None:
+        if oidc.metadata(provider).get("authorization_response_iss_parameter_supported"):
+            raise oidc.LoginFailed("the answer names no issuer, though the provider sends one")
+        return
+    if issuer.rstrip("/") != provider.issuer:
+        raise oidc.LoginFailed(f"the answer is from issuer {issuer}")
+
+
+def begin_session(
+    request: HttpRequest,
+    user: Any,
+    identity: Identity,
+    federated: dict[str, str] | None = None,
+) -> None:
+    """Sign `user` in at the identity's level, always under a new session key.
+
+    Django's `login` keeps the key when the same user signs in again, as at a
+    step-up from a password session; a key someone else may know must not
+    become strong, so it is cycled, and sockets on the old key close.
+    """
+    before = request.session.session_key
+    before_user = request.session.get(USER_KEY)
+    login(request, user, backend=BACKEND)
+    if before is not None and request.session.session_key == before:
+        request.session.cycle_key()
+    if before is not None and before_user is not None:
+        ended, owner = session_digest(before), int(before_user)
+        transaction.on_commit(lambda: credentials_changed([owner], ended_session=ended))
     request.session[SESSION_KEY] = int(identity.level)
-    request.session[FEDERATED_KEY] = {"provider": name, "id_token": id_token}
+    if federated is not None:
+        request.session[FEDERATED_KEY] = federated
     request.session.save()
     record_federated(user, identity, str(request.session.session_key))
-    return HttpResponseRedirect(pending.next)
 
 
 @never_cache

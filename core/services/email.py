@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from core.models import AccountSettings, EmailDigest, Notice, NoticeCategory, User
 from core.selectors.notices import readable_notices
+from permissions.assurance import notice_text, strong_only_pupils
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +236,13 @@ def _body(notices: list[Notice]) -> str:
     """The plain-text mail: each notice's text and time, then where to change preferences.
 
     The notices' own short texts and nothing more (no pupil names), since
-    mail travels outside the service's access control.
+    mail travels outside the service's access control; about a pupil whose
+    organiser asks for strong login, only the kind of change (mail has no
+    sign-in at all).
     """
-    lines = [f"- {n.text} ({timezone.localtime(n.updated_at):%Y-%m-%d %H:%M})" for n in notices]
+    hidden = strong_only_pupils({n.pupil_id for n in notices if n.pupil_id is not None})
+    lines = [
+        f"- {notice_text(n, hidden)} ({timezone.localtime(n.updated_at):%Y-%m-%d %H:%M})"
+        for n in notices
+    ]
     return "\n".join([GREETING, *lines, "", FOOTER, ""])

@@ -15,6 +15,7 @@ from core.models import (
     NoticeKind,
 )
 from core.selectors.notices import notice_subject, readable_notices
+from permissions.assurance import shown_notice_text
 from permissions.rules import display_name
 from schema.common import PersonName
 from schema.context import Info, scoped, viewer
@@ -38,7 +39,6 @@ class NoticeType(relay.Node):
     category: NoticeCategoryEnum = strawberry_django.field(  # type: ignore[valid-type]
         description="Important notice or message from school and class."
     )
-    text: str = strawberry_django.field(description="One line about it, in Swedish.")
     changes: int = strawberry_django.field(
         description="Changes to the same item folded into this notice since it was read."
     )
@@ -46,6 +46,14 @@ class NoticeType(relay.Node):
     updated_at: dt.datetime = strawberry_django.field(description="The latest change.")
     read_at: dt.datetime | None = strawberry_django.field(description="Null while unread.")
     pupil: LazyPupil | None = strawberry_django.field(description="Whose page, if a pupil's.")
+
+    @strawberry_django.field(
+        description="One line about it, in Swedish. About a pupil's page that needs a strong "
+        "sign-in, a weaker one reads only what kind of change it was.",
+        only=["text", "kind", "pupil_id"],
+    )
+    def text(self, info: Info) -> str:
+        return shown_notice_text(viewer(info), cast("Notice", self))
 
     @strawberry_django.field(
         description="Who made the latest change.", select_related=["actor__person"]

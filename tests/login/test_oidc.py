@@ -17,10 +17,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import SESSION_KEY as USER_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.utils import timezone
+from joserfc import jwt
+from joserfc.jwk import KeySet, RSAKey
 
+from core.events import session_digest
 from core.login import oidc
 from core.login.views import FEDERATED_KEY
 from core.models import ApiToken, FederatedSignIn, Person, User
@@ -444,3 +448,74 @@ def test_a_provider_that_cannot_be_used_stops_the_service_at_start(settings, con
     # when / then
     with pytest.raises(ImproperlyConfigured, match=problem):
         oidc.check_providers()
+
+
+def test_a_step_up_issues_a_new_session_key_and_closes_the_old_ones_sockets(
+    providers, work, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given: Karin's password session, whose key someone else may know
+    karin = work.cast["guardian"]
+    client = client_for(karin, Assurance.LOW)
+    weak_key = client.cookies["sessionid"].value
+    events: list[tuple[list[int], str | None]] = []
+    monkeypatch.setattr(
+        "core.login.views.credentials_changed",
+        lambda users, ended_session=None: events.append((list(users), ended_session)),
+    )
+
+    # when: she steps up with e-legitimation in that browser
+    with django_capture_on_commit_callbacks(execute=True):
+        Browser(client=client).sign_in("eid", pnr=number(karin), loa="loa3")
+
+    # then: the strong session has a key the weak one did not, and the weak one is gone
+    assert client.session[SESSION_KEY] == 3
+    assert client.cookies["sessionid"].value != weak_key
+    assert not Session.objects.filter(session_key=weak_key).exists()
+    assert events == [([karin.pk], session_digest(weak_key))]
+
+
+def _logout_token(key: RSAKey, issued: int, jti: str, issuer: str) -> str:
+    claims = {
+        "iss": issuer,
+        "aud": "eid",
+        "iat": issued,
+        "jti": jti,
+        "sub": "someone",
+        "events": {oidc.BACKCHANNEL_EVENT: {}},
+    }
+    return jwt.encode({"alg": "RS256", "kid": "logout-key"}, claims, key)
+
+
+@pytest.fixture
+def signing_key(providers, monkeypatch) -> RSAKey:
+    """A key the service takes for the provider's (for tokens a test writes itself)."""
+    key = RSAKey.generate_key(2048, parameters={"kid": "logout-key"})
+    keys = KeySet([RSAKey.import_key(key.as_dict(private=False))])
+    monkeypatch.setattr(oidc, "_key_set", lambda *_, **__: keys)
+    return key
+
+
+def test_a_logout_token_issued_long_ago_is_refused(providers, signing_key):
+    # given
+    provider = oidc.provider("eid")
+    assert provider is not None
+    now = int(time.time())
+    stale = _logout_token(signing_key, now - oidc.LOGOUT_TOKEN_SECONDS - 61, "old", providers)
+    fresh = _logout_token(signing_key, now - 5, "fresh", providers)
+
+    # when / then: a month-old token is no news of a logout now
+    with pytest.raises(oidc.LoginFailed, match="too old"):
+        oidc.verify_logout_token(provider, stale)
+    assert oidc.verify_logout_token(provider, fresh)["jti"] == "fresh"
+
+
+def test_a_logout_token_is_refused_the_second_time(providers, signing_key):
+    # given
+    provider = oidc.provider("eid")
+    assert provider is not None
+    token = _logout_token(signing_key, int(time.time()), "once", providers)
+    oidc.verify_logout_token(provider, token)
+
+    # when / then
+    with pytest.raises(oidc.LoginFailed, match="used before"):
+        oidc.verify_logout_token(provider, token)

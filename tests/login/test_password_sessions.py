@@ -9,9 +9,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from core.models import DevelopmentPlan, GoalStatus, PlanState
+from core.services import assessments, goals
 from permissions.assurance import SESSION_KEY, Assurance
 from tests.factories import PASSWORD
-from tests.graphql import client_for, over_http
+from tests.graphql import client_for, over_http, run
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,39 @@ def test_a_strong_session_costs_no_query_and_a_weak_one_costs_one(work, assuranc
     # then
     assert len(asked) - len(strong) == extra
     assert body["data"]["pupils"]["edges"][0]["node"]["name"] == "Alva Elev"
+
+
+def test_a_password_reads_notices_about_a_page_as_their_kind_only(
+    work, django_capture_on_commit_callbacks
+):
+    # given: the teacher publishes Alva's maths assessment and moves her goal
+    teacher, karin = work.cast["teacher"], work.cast["guardian"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assessments.written_assessment_publish(
+            actor=teacher, assessment_id=work.draft.pk, version=work.draft.version
+        )
+    DevelopmentPlan.objects.filter(pk=work.plan.pk).update(state=PlanState.AGREED)
+    with django_capture_on_commit_callbacks(execute=True):
+        goals.goal_status_change(
+            actor=teacher,
+            goal_id=work.goal.pk,
+            version=work.goal.version,
+            status=GoalStatus.IN_PROGRESS,
+        )
+    query = "{ notices { edges { node { kind text } } } }"
+
+    # when
+    weak = run(karin, query, assurance=Assurance.LOW)
+    strong = run(karin, query, assurance=Assurance.SUBSTANTIAL)
+
+    # then: the subject, term and the goal's status stay behind the strong sign-in
+    texts = {e["node"]["kind"]: e["node"]["text"] for e in weak["notices"]["edges"]}
+    full = {e["node"]["kind"]: e["node"]["text"] for e in strong["notices"]["edges"]}
+    assert texts == {
+        "GOAL_MOVED": "Ett mål har flyttats",
+        "ASSESSMENT_PUBLISHED": "Nytt skriftligt omdöme",
+    }
+    assert full == {
+        "GOAL_MOVED": "Ett mål är nu pågående",
+        "ASSESSMENT_PUBLISHED": f"Nytt skriftligt omdöme i {work.draft.subject} {work.draft.term}",
+    }

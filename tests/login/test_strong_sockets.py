@@ -1,4 +1,9 @@
-"""The websocket answers a weaker sign-in as HTTP does: STRONG_AUTH_REQUIRED, the rest served."""
+"""The websocket answers a weaker sign-in as HTTP does: STRONG_AUTH_REQUIRED, the rest served.
+
+And a socket whose session ended between the handshake and connection_init
+is anonymous: it never speaks for the user the handshake found, unchecked
+(found by the outside review of the strong-login change).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,14 @@ from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.models import Session
 
+from core.models import LearningLogComment
 from core.services.tokens import token_create
 from permissions.assurance import Assurance, stamp
-from tests.sockets import ask, open_socket, signed_in_client
+from project.asgi import application
+from tests.sockets import PROTOCOL, ask, open_socket, signed_in_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,3 +80,59 @@ async def test_a_tokens_socket_is_as_strong_as_the_sign_in_that_made_it(work):
     assert [e["extensions"] for e in weak_answer["errors"]] == [STEP_UP["extensions"]]
     assert strong_answer["data"]["node"] == {"term": work.plan.term}
     assert "errors" not in strong_answer
+
+
+async def ended_before_init(key: str) -> WebsocketCommunicator:
+    """A socket past its handshake on session `key`, which then ends, then connection_init."""
+    socket = WebsocketCommunicator(
+        application,
+        "/graphql/",
+        headers=[(b"cookie", f"sessionid={key}".encode())],
+        subprotocols=[PROTOCOL],
+    )
+    assert (await socket.connect())[0]
+    await database_sync_to_async(lambda: Session.objects.filter(session_key=key).delete())()
+    await socket.send_json_to({"type": "connection_init", "payload": {}})
+    assert (await socket.receive_json_from())["type"] == "connection_ack"
+    return socket
+
+
+async def test_a_socket_whose_session_ended_before_init_reads_nothing(work):
+    # given: Karin's password session ends (logout, expiry, back-channel
+    # logout) between the socket's handshake and its connection_init
+    _, key = await signed_in_client(work.cast["guardian"], Assurance.LOW)
+    socket = await ended_before_init(key)
+
+    # when
+    answer = await answer_on(socket, work)
+
+    # then: the socket is anonymous
+    await socket.disconnect()
+    assert answer == {"data": {"me": None, "node": None}}
+
+
+async def test_a_socket_whose_session_ended_before_init_changes_nothing(work):
+    # given
+    _, key = await signed_in_client(work.cast["guardian"], Assurance.LOW)
+    socket = await ended_before_init(key)
+    comments = await LearningLogComment.objects.acount()
+
+    # when: it comments on Alva's learning log
+    entry = work.gid(work.entry, "LearningLogEntry")
+    answer = await ask(
+        socket,
+        f'mutation {{ learningLogCommentCreate(input: {{entryId: "{entry}", text: "hej"}}) '
+        "{ comment { text } errors { code } } }",
+    )
+
+    # then
+    await socket.disconnect()
+    assert answer == {
+        "data": {
+            "learningLogCommentCreate": {
+                "comment": None,
+                "errors": [{"code": "NOT_AUTHENTICATED"}],
+            }
+        }
+    }
+    assert await LearningLogComment.objects.acount() == comments

@@ -17,6 +17,7 @@ from core.models import ApiToken, Guardianship, QuestionRole, User
 from core.selectors import notices
 from core.services import plans
 from core.services.tokens import token_create, token_revoke
+from permissions.assurance import Assurance, stamp
 from schema.notices import subscriptions
 from tests.cast import end_guardianships
 from tests.sockets import closing, open_socket, send, signed_in_client
@@ -30,7 +31,9 @@ QUIET = 0.3  # seconds to wait for a message that must not come
 
 async def open_badge(user: User) -> WebsocketCommunicator:
     """A socket signed in with a fresh token of `user`, subscribed to the badge."""
-    _, secret = await database_sync_to_async(token_create)(user=user, name="test")
+    # A token made by a strong sign-in, as a family's app gets one.
+    strong = stamp(user, Assurance.SUBSTANTIAL)
+    _, secret = await database_sync_to_async(token_create)(user=strong, name="test")
     return await open_badge_on(secret)
 
 
@@ -211,7 +214,8 @@ async def open_badge_on(secret: str) -> WebsocketCommunicator:
 
 async def test_tabs_on_one_token_share_one_trip_to_the_database_per_change(work, monkeypatch):
     # given: twenty tabs of the guardian on one token, each showing the badge
-    _, secret = await database_sync_to_async(token_create)(user=work.cast["guardian"], name="t")
+    strong = stamp(work.cast["guardian"], Assurance.SUBSTANTIAL)
+    _, secret = await database_sync_to_async(token_create)(user=strong, name="t")
     sockets = [await open_badge_on(secret) for _ in range(20)]
     for socket in sockets:
         await next_badge(socket)

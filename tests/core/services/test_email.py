@@ -27,6 +27,7 @@ from core.models import (
     Guardianship,
     Notice,
     NoticeCategory,
+    Organisation,
     Person,
     User,
 )
@@ -62,11 +63,17 @@ def guardian(cast: Cast) -> User:
     return found
 
 
-def notice(cast: Cast, text: str, category: str = NoticeCategory.IMPORTANT, **extra: Any):
+def notice(
+    cast: Cast,
+    text: str,
+    category: str = NoticeCategory.IMPORTANT,
+    kind: str = Kind.PLAN_CHANGED,
+    **extra: Any,
+):
     """A notice for the guardian about one of Alva's plans (a new plan id each time)."""
     return Notice.objects.create(
         recipient=guardian(cast),
-        kind=Kind.PLAN_CHANGED,
+        kind=kind,
         category=category,
         target_type="DevelopmentPlan",
         target_id=Notice.objects.count() + 1,
@@ -95,7 +102,8 @@ def smtp_down(settings) -> None:
 
 
 def test_two_notices_go_out_in_one_mail(cast, now):
-    # given
+    # given: an organiser that lets its pages be read without strong login
+    Organisation.objects.update(strong_login_required=False)
     first, second = notice(cast, "Nytt svar i utvecklingsplanen HT2026"), notice(cast, "Nytt mål")
 
     # when
@@ -122,6 +130,24 @@ def test_two_notices_go_out_in_one_mail(cast, now):
     assert "Inställningar" in mail.outbox[0].body
 
 
+def test_where_strong_login_is_required_a_mail_names_only_the_kind_of_change(cast, now):
+    # given: a goal moved and an assessment published on Alva's page
+    moved = notice(cast, "Ett mål är nu uppnått", kind=Kind.GOAL_MOVED)
+    published = notice(
+        cast, "Nytt skriftligt omdöme i Matematik HT2026", kind=Kind.ASSESSMENT_PUBLISHED
+    )
+
+    # when
+    digests_queue(now=now)
+    digests_send(now=now)
+
+    # then: mail has no sign-in at all, so it says no more than a password would read
+    at = [timezone.localtime(n.updated_at).strftime("%Y-%m-%d %H:%M") for n in (moved, published)]
+    body = mail.outbox[0].body
+    assert f"\n- Nytt skriftligt omdöme ({at[1]})\n- Ett mål har flyttats ({at[0]})\n" in body
+    assert ("Matematik" in body, "uppnått" in body) == (False, False)
+
+
 def test_running_again_mails_nothing_twice(cast, now):
     # given
     notice(cast, "Nytt mål")
@@ -140,6 +166,7 @@ def test_running_again_mails_nothing_twice(cast, now):
 
 def test_a_new_notice_waits_for_the_interval_then_gets_its_own_digest(cast, now):
     # given
+    Organisation.objects.update(strong_login_required=False)  # the texts in full
     old = notice(cast, "Nytt mål")
     digests_queue(now=now)
     digests_send(now=now)
