@@ -115,7 +115,7 @@ async def test_a_socket_whose_session_ended_before_init_changes_nothing(work):
     # given
     _, key = await signed_in_client(work.cast["guardian"], Assurance.LOW)
     socket = await ended_before_init(key)
-    comments = await LearningLogComment.objects.acount()
+    comments = await database_sync_to_async(LearningLogComment.objects.count)()
 
     # when: it comments on Alva's learning log
     entry = work.gid(work.entry, "LearningLogEntry")
@@ -135,4 +135,4 @@ async def test_a_socket_whose_session_ended_before_init_changes_nothing(work):
             }
         }
     }
-    assert await LearningLogComment.objects.acount() == comments
+    assert await database_sync_to_async(LearningLogComment.objects.count)() == comments
