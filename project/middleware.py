@@ -36,12 +36,8 @@ def _sign_in(request: HttpRequest, token: ApiToken) -> None:
     request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
 
 
-class BearerTokenMiddleware:
-    """Authenticate `Authorization: Bearer` requests; a bad token gets 401.
-
-    A request with a token never falls back to the session or to an
-    anonymous user: a client whose token was revoked must learn it.
-    """
+class _Middleware:
+    """A middleware that runs on both paths: WSGI, and ASGI without a thread hop."""
 
     sync_capable = True
     async_capable = True
@@ -50,6 +46,18 @@ class BearerTokenMiddleware:
         self.get_response = get_response
         if iscoroutinefunction(get_response):
             markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
+        """Each middleware's own work, then the request passed on."""
+        raise NotImplementedError
+
+
+class BearerTokenMiddleware(_Middleware):
+    """Authenticate `Authorization: Bearer` requests; a bad token gets 401.
+
+    A request with a token never falls back to the session or to an
+    anonymous user: a client whose token was revoked must learn it.
+    """
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         """Authenticate the token, if any, then pass the request on."""
@@ -104,20 +112,12 @@ def _stamp_session_user(request: HttpRequest) -> None:
     request.auser = stamped_auser
 
 
-class AssuranceMiddleware:
+class AssuranceMiddleware(_Middleware):
     """Stamp every request's user with how it signed in (`permissions.assurance`).
 
     After AuthenticationMiddleware; BearerTokenMiddleware, after this one,
     stamps a token's user with the token's own level.
     """
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         """Stamp the user, then pass the request on."""

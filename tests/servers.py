@@ -315,16 +315,18 @@ OIDC_SECRET = "a-test-secret-of-the-relying-party"
 SWEDEN_CONNECT_SCOPES = "openid https://id.oidc.se/scope/naturalPersonNumber"
 
 
-def require_oidc_provider() -> str:
-    """The node binary, once the provider's packages are installed (else skip, or fail in CI)."""
+def require_node(folder: Path, package: str, what: str) -> str:
+    """The node binary, once `package` is installed in `folder` (else skip, or fail in CI)."""
     node = shutil.which("node")
     require(node is not None, "Node.js 20 or later")
-    require(
-        (OIDC / "node_modules" / "oidc-provider").is_dir(),
-        f"the test provider's packages (`npm ci --prefix {OIDC}`)",
-    )
+    require((folder / "node_modules" / package).is_dir(), f"{what} (`npm ci --prefix {folder}`)")
     assert node is not None
     return node
+
+
+def require_oidc_provider() -> str:
+    """The node binary, once the test provider's packages are installed."""
+    return require_node(OIDC, "oidc-provider", "the test provider's packages")
 
 
 def oidc_client(client_id: str, *bases: str, backchannel: str | None = None) -> dict[str, Any]:

@@ -10,12 +10,11 @@ server runs as in production (DEBUG off).
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
 import pytest
 
-from tests.servers import ROOT, daphne, demo_database, require
+from tests.servers import ROOT, daphne, demo_database, require_node
 
 pytestmark = pytest.mark.live
 AUDIT = ROOT / "tests" / "audit"
@@ -25,13 +24,7 @@ _TIMEOUT = 120
 
 def test_the_server_passes_every_graphql_over_http_audit(tmp_path):
     # given
-    node = shutil.which("node")
-    require(node is not None, "Node.js 20 or later")
-    require(
-        (AUDIT / "node_modules" / "graphql-http").is_dir(),
-        f"the audit's packages (`npm ci --prefix {AUDIT}`)",
-    )
-    assert node is not None
+    node = require_node(AUDIT, "graphql-http", "the audit's packages")
     with demo_database(tmp_path) as env:
         production = {**env, "DEBUG": "0", "SECRET_KEY": "audit-" + "x" * 50}
         with daphne(production) as base:

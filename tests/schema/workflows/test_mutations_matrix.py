@@ -70,6 +70,14 @@ class Case:
             f"{{ {self.result} {{ {self.selection} }} errors {{ code message field }} }} }}"
         )
 
+    def run(self, work: Work, member: str, assurance: Assurance | None = None) -> dict[str, Any]:
+        """The mutation's payload, run as `member` (signed in at `assurance`, if given)."""
+        data = run(
+            work.cast[member], self.query(), {"input": self.input(work)}, assurance=assurance
+        )
+        payload: dict[str, Any] = data[self.mutation]
+        return payload
+
     def expected_refusal(self, member: str) -> list[str]:
         if member == "anonymous":
             return ["NOT_AUTHENTICATED"]
@@ -362,7 +370,7 @@ def test_allowed_members_succeed(work, case, member):
     before = snapshot()
 
     # when
-    payload = run(work.cast[member], case.query(), {"input": case.input(work)})[case.mutation]
+    payload = case.run(work, member)
 
     # then
     assert (payload["errors"], payload[case.result] is not None) == ([], True)
@@ -376,7 +384,7 @@ def test_everyone_else_is_refused_and_nothing_changes(work, case, member):
     before = snapshot()
 
     # when
-    payload = run(work.cast[member], case.query(), {"input": case.input(work)})[case.mutation]
+    payload = case.run(work, member)
 
     # then
     assert (codes(payload), payload[case.result]) == (case.expected_refusal(member), None)
@@ -412,12 +420,7 @@ def test_a_password_changes_no_page_where_strong_login_is_required(work, case, m
     before = snapshot()
 
     # when
-    payload = run(
-        work.cast[member],
-        case.query(),
-        {"input": case.input(work)},
-        assurance=Assurance.LOW,
-    )[case.mutation]
+    payload = case.run(work, member, Assurance.LOW)
 
     # then
     if case.name in OPEN_TO_PASSWORDS:
@@ -436,12 +439,7 @@ def test_a_password_changes_a_page_where_the_organiser_relaxes_strong_login(work
     before = snapshot()
 
     # when
-    payload = run(
-        work.cast[member],
-        case.query(),
-        {"input": case.input(work)},
-        assurance=Assurance.LOW,
-    )[case.mutation]
+    payload = case.run(work, member, Assurance.LOW)
 
     # then
     assert (payload["errors"], payload[case.result] is not None) == ([], True)
