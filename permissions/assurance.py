@@ -49,16 +49,6 @@ STRONG = Assurance.SUBSTANTIAL
 ATTRIBUTE = "assurance"
 SESSION_KEY = "_auth_assurance"
 _REFUSED = "_strong_login_refused"
-# Which kinds of pupil-page data a weaker sign-in is refused (docs/login.md).
-PAGE_KINDS = (
-    "plan",
-    "answers",
-    "goals",
-    "assessments",
-    "learning log",
-    "learning-log photos",
-    "private blog",
-)
 
 
 CODE = "STRONG_AUTH_REQUIRED"
@@ -125,9 +115,18 @@ def page_pupils(viewer: Viewer) -> QuerySet[Pupil]:
     pupils = visible_pupils(viewer)
     if not weak(viewer):
         return pupils
-    if memo(viewer, ("strong_login_missed",), lambda: pupils.exclude(_relaxed()).exists()):
+    if _misses_pages(viewer):
         setattr(viewer, _REFUSED, True)
     return memo(viewer, ("page_pupils",), lambda: pupils.filter(_relaxed()))
+
+
+def _misses_pages(viewer: Viewer) -> bool:
+    """Whether some page the viewer reads needs a stronger sign-in (one query per request)."""
+    return memo(
+        viewer,
+        ("strong_login_missed",),
+        lambda: visible_pupils(viewer).exclude(_relaxed()).exists(),
+    )
 
 
 def private_blog_owner(viewer: Viewer) -> int:
@@ -138,7 +137,7 @@ def private_blog_owner(viewer: Viewer) -> int:
     hidden = memo(
         viewer,
         ("private_blog_hidden",),
-        lambda: Pupil.objects.filter(person_id=person).exclude(_relaxed()).exists(),
+        lambda: bool(strong_only_pupils(Pupil.objects.filter(person_id=person).values("pk"))),
     )
     if not hidden:  # no private blog, or one its organiser opens to a weaker sign-in
         return person
@@ -184,9 +183,7 @@ def shown_notice_text(viewer: Viewer, notice: Notice) -> str:
 
 def page_open_to(viewer: Viewer, pupil: Pupil) -> bool:
     """Whether the viewer's sign-in is strong enough for this pupil's page."""
-    if not weak(viewer):
-        return True
-    return not Pupil.objects.filter(pk=pupil.pk).exclude(_relaxed()).exists()
+    return not weak(viewer) or pupil.pk not in strong_only_pupils([pupil.pk])
 
 
 def forget_refusal(viewer: Viewer) -> None:
@@ -197,9 +194,7 @@ def forget_refusal(viewer: Viewer) -> None:
 
 def may_change_pages(viewer: Viewer) -> bool:
     """Whether the viewer may change pupil-page data now (a weak sign-in may not)."""
-    if not weak(viewer):
-        return True
-    return not visible_pupils(viewer).exclude(_relaxed()).exists()
+    return not weak(viewer) or not _misses_pages(viewer)
 
 
 def token_level(session: Assurance, parent: Assurance | None) -> Assurance:

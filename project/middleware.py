@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -36,7 +37,7 @@ def _sign_in(request: HttpRequest, token: ApiToken) -> None:
     request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
 
 
-class _Middleware:
+class _Middleware(abc.ABC):
     """A middleware that runs on both paths: WSGI, and ASGI without a thread hop."""
 
     sync_capable = True
@@ -47,9 +48,9 @@ class _Middleware:
         if iscoroutinefunction(get_response):
             markcoroutinefunction(self)
 
+    @abc.abstractmethod
     def __call__(self, request: HttpRequest) -> HttpResponseBase | Awaitable[HttpResponseBase]:
         """Each middleware's own work, then the request passed on."""
-        raise NotImplementedError
 
 
 class BearerTokenMiddleware(_Middleware):

@@ -24,7 +24,6 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from djangosaml2.views import AssertionConsumerServiceView, LoginView, _set_subject_id
 from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NAMEID_FORMAT_TRANSIENT
@@ -175,11 +174,6 @@ class StaffAssertionConsumer(AssertionConsumerServiceView):  # type: ignore[misc
         message = str(exception) if isinstance(exception, PermissionDenied) else FAILED
         logger.info("SAML: sign-in failed: %r", exception)
         return render(request, "login/failed.html", {"message": message}, status=status)
-
-
-def login_url() -> str:
-    """Where the staff's SAML sign-in starts."""
-    return reverse("saml2_login")
 
 
 def when_enabled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

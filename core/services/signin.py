@@ -22,6 +22,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -76,7 +77,7 @@ def _person(identity: Identity) -> tuple[Person | None, User | None]:
     if identity.civic_no:
         try:
             value = parse_civic_number(identity.civic_no).value
-        except Exception:  # noqa: BLE001 - a malformed claim is no identity
+        except ValidationError:  # a malformed claim is no identity
             value = ""
         person = Person.objects.filter(civic_no=value).first() if value else None
         if person is not None:
@@ -149,11 +150,12 @@ def end_federated(provider: str, *, sid: str = "", subject: str = "") -> int:
 
     Returns how many ended. Each socket on them closes at once.
     """
-    match = Q(provider=provider)
-    match &= Q(sid=sid) if sid else Q(subject=subject)
     if not sid and not subject:
         return 0
-    if sid and subject:
+    match = Q(provider=provider)
+    if sid:
+        match &= Q(sid=sid)
+    if subject:
         match &= Q(subject=subject)
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = list(FederatedSignIn.objects.filter(match).values_list("pk", "user_id", "session_key"))
